@@ -1,0 +1,89 @@
+// KernelConfig: the platform's configuration, read from TOML with environment overrides.
+//
+// Every key is declared once in config.cpp (section, name, type, default,
+// description); config/platform.toml documents the same keys. An environment
+// variable WANGBAN_<SECTION>_<KEY> overrides the file (lists comma-separated).
+// Relative paths are resolved against the folder of the config file. A bad
+// value throws ConfigError whose message names the file, the key and what was
+// expected. Immutable after loading; safe to share between threads.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace wangban::kernel {
+
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct ServerConfig {
+  std::string host = "127.0.0.1";       // listen address
+  int port = 8080;                      // listen port; 0 picks a free one
+  int io_threads = 0;                   // event-loop threads; 0: one per core
+  int worker_threads = 0;               // worker pool for handlers; 0: 4 per core, at least 8
+  std::size_t body_limit = 8u << 20;    // bytes of a request body before 413
+  int shutdown_grace_ms = 10000;        // in-flight requests get this long on SIGTERM
+  std::filesystem::path tls_certificate;  // PEM chain; with tls_private_key enables HTTPS
+  std::filesystem::path tls_private_key;  // PEM key
+  std::filesystem::path web_root;         // built web UI (web/dist); empty: no UI
+};
+
+struct DatabaseConfig {
+  std::string driver = "sqlite";        // "sqlite" or "postgresql"
+  std::filesystem::path sqlite_path;    // the SQLite file
+  std::string host = "127.0.0.1";       // PostgreSQL host
+  int port = 5432;                      // PostgreSQL port
+  std::string name = "wangban";         // PostgreSQL database
+  std::string user = "wangban";         // PostgreSQL role
+  std::string password;                 // PostgreSQL password
+  int pool_size = 8;                    // pooled connections
+  int acquire_timeout_ms = 5000;        // wait for a free connection before 503
+  bool demo_data = false;               // apply plugins' demo-data migrations
+};
+
+struct PluginsConfig {
+  std::filesystem::path directory;      // where libwangban-plugin-<name>.so files are
+  std::vector<std::string> enabled;     // plugins to load
+  std::vector<std::string> required;    // plugins without which the platform does not start
+  std::map<std::string, nlohmann::json> sections;  // [plugins.<name>] tables
+};
+
+struct EventsConfig {
+  bool dispatch = true;                 // run the outbox dispatcher on this node
+  int poll_interval_ms = 200;           // how often the outbox is scanned
+  int max_attempts = 10;                // deliveries before an event is parked as dead
+  int backoff_base_ms = 500;            // first retry delay, doubled each attempt
+  int backoff_max_ms = 60000;           // cap of the retry delay
+};
+
+struct KernelConfig {
+  std::filesystem::path file;           // where this was read from
+  std::filesystem::path var_dir;        // state: database, blobs, tokens
+  std::filesystem::path blob_dir;       // content-addressed blob store
+  std::filesystem::path admin_token_file;  // administrator bearer token (created if absent)
+  std::string log_level = "info";       // trace, debug, info, warn, error
+  std::string log_format = "text";      // text or json (one JSON object per line)
+  ServerConfig server;
+  DatabaseConfig database;
+  PluginsConfig plugins;
+  EventsConfig events;
+
+  // Reads `file`, applies `env` overrides (normally the process environment).
+  static KernelConfig load(const std::filesystem::path& file,
+                           const std::map<std::string, std::string>& env);
+  // The declared keys as "section.key", for documentation checks.
+  static std::vector<std::string> declared_keys();
+};
+
+// The process environment's WANGBAN_* variables.
+std::map<std::string, std::string> wangban_environment();
+
+}  // namespace wangban::kernel

@@ -1,0 +1,119 @@
+// Migrator: ordered, checksummed, transactional migrations on SQLite and PostgreSQL.
+#include "db/migrator.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include <soci/soci.h>
+
+#include "db/sql_database.hpp"
+#include "util/digest.hpp"
+
+namespace wangban::kernel {
+namespace {
+
+bool applies_to(const std::string& name, Dialect d) {
+  bool only_sqlite = name.ends_with(".sqlite.sql");
+  bool only_pg = name.ends_with(".postgresql.sql");
+  if (only_sqlite) return d == Dialect::sqlite;
+  if (only_pg) return d == Dialect::postgresql;
+  return true;
+}
+
+std::map<std::string, std::string> applied(soci::session& sql, const std::string& component) {
+  std::map<std::string, std::string> out;
+  soci::rowset<soci::row> rows = (sql.prepare << "SELECT name, checksum FROM wb_migrations WHERE component = :c",
+                                  soci::use(component));
+  for (auto& r : rows) out[r.get<std::string>(0)] = r.get<std::string>(1);
+  return out;
+}
+
+}  // namespace
+
+std::vector<MigrationFile> migration_files(const wangban_migration* items, std::size_t count) {
+  std::vector<MigrationFile> out;
+  for (std::size_t i = 0; i != count; ++i) out.push_back({items[i].name, items[i].sql});
+  std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.name < b.name; });
+  return out;
+}
+
+Migrator::Migrator(Database& db) : db_(db) {}
+
+void Migrator::prepare() {
+  auto s = db_.session();
+  *s << "CREATE TABLE IF NOT EXISTS wb_migrations ("
+        " component VARCHAR(100) NOT NULL, name VARCHAR(200) NOT NULL, checksum CHAR(64) NOT NULL,"
+        " applied_at VARCHAR(32) NOT NULL, PRIMARY KEY (component, name))";
+}
+
+MigrationOutcome Migrator::apply(const std::string& component, const std::vector<MigrationFile>& files) {
+  MigrationOutcome outcome;
+  auto s = db_.session();
+  auto done = applied(*s, component);
+  std::map<std::string, bool> shipped;
+  for (const auto& f : files) {
+    if (!applies_to(f.name, db_.dialect())) continue;
+    shipped[f.name] = true;
+    std::string sum = sha256_hex(f.sql);
+    if (auto it = done.find(f.name); it != done.end()) {
+      if (it->second != sum)
+        throw MigrationError(component + ": migration " + f.name + " was changed after it was applied (checksum " +
+                             it->second.substr(0, 12) + "… recorded, " + sum.substr(0, 12) +
+                             "… now); add a new migration instead of editing an applied one");
+      ++outcome.unchanged;
+      continue;
+    }
+    try {
+      soci::transaction tx(*s);
+      SqlDatabase::execute_script(*s, db_.dialect(), f.sql);
+      std::string now = utc_now_iso();
+      *s << "INSERT INTO wb_migrations (component, name, checksum, applied_at) VALUES (:c, :n, :s, :t)",
+          soci::use(component), soci::use(f.name), soci::use(sum), soci::use(now);
+      tx.commit();
+    } catch (const MigrationError&) {
+      throw;
+    } catch (const std::exception& e) {
+      throw MigrationError(component + ": migration " + f.name + " failed and was rolled back: " + e.what());
+    }
+    ++outcome.applied;
+  }
+  for (const auto& [name, sum] : done)
+    if (!shipped.count(name))
+      throw MigrationError(component + ": migration " + name +
+                           " is recorded as applied but this version does not ship it (downgrade?)");
+  return outcome;
+}
+
+bool Migrator::is_current(const std::string& component, const std::vector<MigrationFile>& files) {
+  auto s = db_.session();
+  auto done = applied(*s, component);
+  for (const auto& f : files) {
+    if (!applies_to(f.name, db_.dialect())) continue;
+    auto it = done.find(f.name);
+    if (it == done.end() || it->second != sha256_hex(f.sql)) return false;
+  }
+  return true;
+}
+
+std::vector<MigrationFile> kernel_migrations() {
+  return {
+      {"001_outbox.sqlite.sql",
+       "CREATE TABLE wb_outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id VARCHAR(36) NOT NULL UNIQUE,"
+       " topic VARCHAR(200) NOT NULL, source VARCHAR(100) NOT NULL, payload TEXT NOT NULL,"
+       " created_at VARCHAR(32) NOT NULL);\n"
+       "CREATE INDEX wb_outbox_topic ON wb_outbox (topic, seq);\n"},
+      {"001_outbox.postgresql.sql",
+       "CREATE TABLE wb_outbox (seq BIGSERIAL PRIMARY KEY, event_id VARCHAR(36) NOT NULL UNIQUE,"
+       " topic VARCHAR(200) NOT NULL, source VARCHAR(100) NOT NULL, payload TEXT NOT NULL,"
+       " created_at VARCHAR(32) NOT NULL);\n"
+       "CREATE INDEX wb_outbox_topic ON wb_outbox (topic, seq);\n"},
+      {"002_event_processing.sql",
+       "CREATE TABLE wb_event_processed (handler VARCHAR(200) NOT NULL, event_id VARCHAR(36) NOT NULL,"
+       " processed_at VARCHAR(32) NOT NULL, PRIMARY KEY (handler, event_id));\n"
+       "CREATE TABLE wb_event_retry (handler VARCHAR(200) NOT NULL, event_id VARCHAR(36) NOT NULL,"
+       " attempts INTEGER NOT NULL, next_attempt_ms BIGINT NOT NULL, last_error TEXT NOT NULL,"
+       " PRIMARY KEY (handler, event_id));\n"},
+  };
+}
+
+}  // namespace wangban::kernel

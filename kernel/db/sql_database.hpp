@@ -1,0 +1,48 @@
+// SqlDatabase: the kernel's SOCI connection pool behind wangban::Database.
+//
+// Opens `pool_size` connections to SQLite (WAL, busy timeout, foreign keys)
+// or PostgreSQL (keyword connection string built from the config, NOTICEs
+// routed to the log). session() waits for a free connection up to the
+// configured timeout, then throws Problem 503 "database.busy". Thread-safe.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "config/config.hpp"
+#include "wangban/database.hpp"
+
+namespace soci {
+class connection_pool;
+}
+
+namespace wangban::kernel {
+
+class SqlDatabase final : public Database {
+ public:
+  explicit SqlDatabase(const DatabaseConfig& config);
+  ~SqlDatabase() override;
+
+  Dialect dialect() const override { return dialect_; }
+  Session session() override;
+
+  // "sqlite:/path/file.db" or "postgresql:host:port/db" with no secrets, for logs.
+  const std::string& description() const { return description_; }
+
+  // Runs a whole SQL script (several statements) on the session's connection.
+  static void execute_script(soci::session& sql, Dialect dialect, const std::string& script);
+
+ private:
+  Dialect dialect_;
+  int acquire_timeout_ms_;
+  std::size_t size_;
+  std::unique_ptr<soci::connection_pool> pool_;
+  std::string description_;
+};
+
+// Current UTC time as ISO 8601 with milliseconds ("2026-11-27T01:02:03.456Z").
+std::string utc_now_iso();
+// Milliseconds since the Unix epoch.
+long long epoch_ms_now();
+
+}  // namespace wangban::kernel

@@ -1,0 +1,104 @@
+// Router: the kernel's request pipeline between the HTTP front and the handlers.
+//
+// For each request: request id, route match (404/405), permission check,
+// body checks (413 too large, 415 not JSON, 400 malformed JSON with its
+// position, 400 schema violations listed), then the handler on the worker
+// pool (or inline for the kernel's cheap routes) inside the owning plugin's
+// gate (503 while it reloads). Problems and exceptions become
+// application/problem+json with a stable code and the request id; every
+// response carries the security headers and X-Request-Id. Everything else is
+// the web UI with an SPA fallback. The route table is swapped atomically, so
+// registering and removing routes never blocks requests. Thread-safe.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "http/http_message.hpp"
+#include "wangban/http.hpp"
+#include "wangban/problem.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace wangban::kernel {
+
+class JsonSchema;
+class PluginGate;
+class RouteMetrics;
+class StaticFiles;
+class WorkerPool;
+
+// Decides whether a request may call a route with this permission; returns the
+// problem to answer with (401/403) when it may not.
+using Authorize = std::function<std::optional<Problem>(const std::string& permission, const HttpRequest&)>;
+
+struct RouteInfo {
+  std::string owner;  // plugin name or "kernel"
+  std::string method, path, permission, summary;
+  std::shared_ptr<const JsonSchema> request_schema;   // may be null
+  std::shared_ptr<const JsonSchema> response_schema;  // may be null
+};
+
+class Router final : public HttpHandler {
+ public:
+  Router(WorkerPool& workers, std::shared_ptr<spdlog::logger> log, std::size_t body_limit);
+  ~Router() override;
+
+  void set_authorize(Authorize authorize) { authorize_ = std::move(authorize); }
+  void set_static_files(std::shared_ptr<StaticFiles> files) { static_ = std::move(files); }
+  void set_tls(bool tls) { tls_ = tls; }
+
+  // Adds a route. `owner` is the plugin name ("kernel" for the kernel's own),
+  // `gate` the plugin's gate (null for the kernel), `inline_call` runs the
+  // handler on the event loop (only for cheap, non-blocking kernel routes).
+  // Throws std::invalid_argument for a bad path, a bad schema or a duplicate.
+  void add(const std::string& owner, std::shared_ptr<PluginGate> gate, Route route, bool inline_call = false);
+  // Removes an owner's routes and destroys their handlers; call after the gate is drained.
+  void remove_owner(const std::string& owner);
+  int route_count(const std::string& owner) const;
+  std::vector<RouteInfo> routes() const;
+
+  void handle(HttpRequest request, Respond respond) override;
+
+  // Prometheus series of every route seen so far.
+  std::string render_metrics() const;
+
+  // Turns a problem into a response (used by the server front and the kernel routes too).
+  static HttpResponse problem_response(const Problem& p, const std::string& request_id, const std::string& instance);
+
+ private:
+  struct Entry;
+  struct Table;
+  void run(const std::shared_ptr<Entry>& entry, HttpRequest request, std::string path, std::string request_id,
+           std::vector<std::pair<std::string, std::string>> params, Respond respond,
+           std::chrono::steady_clock::time_point started);
+  void finish(HttpResponse& r, const std::string& request_id) const;
+  std::shared_ptr<RouteMetrics> metrics_for(const std::string& key);
+
+  WorkerPool& workers_;
+  std::shared_ptr<spdlog::logger> log_;
+  std::size_t body_limit_;
+  Authorize authorize_;
+  std::shared_ptr<StaticFiles> static_;
+  bool tls_ = false;
+  std::atomic<std::shared_ptr<const Table>> table_;
+  mutable std::mutex write_mutex_;  // serialises table updates
+  mutable std::mutex metrics_mutex_;
+  std::map<std::string, std::shared_ptr<RouteMetrics>> metrics_;
+  std::shared_ptr<RouteMetrics> static_metrics_, unmatched_metrics_;
+};
+
+// Adds the headers every response carries (CSP, nosniff, frame-ancestors, referrer; HSTS under TLS).
+void add_security_headers(HeaderList& headers, bool tls);
+
+}  // namespace wangban::kernel

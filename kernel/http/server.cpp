@@ -1,0 +1,258 @@
+// Server: Beast connections, burst accepting on per-core SO_REUSEPORT acceptors, TLS, graceful stop.
+// This is the only translation unit that includes Beast (it compiles slowly).
+#include "http/server.hpp"
+
+#include <atomic>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <openssl/ssl.h>
+
+namespace wangban::kernel {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+namespace ssl = boost::asio::ssl;
+using tcp = net::ip::tcp;
+
+constexpr auto kHandshakeTimeout = std::chrono::seconds(15);
+constexpr auto kWriteTimeout = std::chrono::seconds(60);
+
+}  // namespace
+
+struct Server::Impl {
+  ServerOptions options;
+  HttpHandler& handler;
+  std::vector<std::unique_ptr<net::io_context>> loops;
+  std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
+  std::vector<std::thread> threads;
+  std::optional<ssl::context> tls;
+  std::atomic<int> in_flight{0};
+  std::atomic<bool> stopping{false};
+  unsigned short bound_port = 0;
+
+  Impl(ServerOptions o, HttpHandler& h) : options(std::move(o)), handler(h) {}
+  void accept(std::size_t index);
+  void serve(tcp::socket socket);
+};
+
+namespace {
+
+template <class Stream>
+class Connection : public std::enable_shared_from_this<Connection<Stream>> {
+ public:
+  template <class... Args>
+  Connection(Server::Impl& server, std::string client_ip, Args&&... args)
+      : server_(server), stream_(std::forward<Args>(args)...), client_ip_(std::move(client_ip)) {}
+
+  void run() {
+    if constexpr (kTls) {
+      beast::get_lowest_layer(stream_).expires_after(kHandshakeTimeout);
+      stream_.async_handshake(ssl::stream_base::server,
+                              [self = this->shared_from_this()](beast::error_code ec) {
+                                if (!ec) self->read();
+                              });
+    } else {
+      read();
+    }
+  }
+
+ private:
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+
+  void read() {
+    if (server_.stopping) return close();
+    parser_.emplace();
+    parser_->body_limit(server_.options.body_limit);
+    parser_->header_limit(32 * 1024);
+    beast::get_lowest_layer(stream_).expires_after(server_.options.idle_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+  }
+
+  void on_read(beast::error_code ec) {
+    if (ec == http::error::end_of_stream || ec == net::error::operation_aborted || ec == beast::error::timeout)
+      return close();
+    HttpRequest req;
+    req.client_ip = client_ip_;
+    req.tls = kTls;
+    if (ec == http::error::body_limit) {
+      req.body_too_large = true;
+      keep_alive_ = false;
+    } else if (ec) {
+      if (ec.category() != http::make_error_code(http::error::bad_target).category()) return close();
+      // A malformed message after its header: answer 400 and close.
+      HttpResponse bad;
+      bad.status = 400;
+      bad.body = R"({"type":"about:blank","title":"Bad Request","status":400,"code":"request.malformed_http","detail":"malformed HTTP request"})";
+      bad.headers.emplace_back("content-type", "application/problem+json");
+      bad.close = true;
+      ++server_.in_flight;
+      return write(std::move(bad));
+    } else {
+      keep_alive_ = parser_->keep_alive();
+    }
+    auto& msg = parser_->get();
+    req.method = std::string(msg.method_string());
+    req.target = std::string(msg.target());
+    head_ = msg.method() == http::verb::head;
+    for (auto& field : msg) {
+      std::string name(field.name_string());
+      for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      req.headers.emplace_back(std::move(name), std::string(field.value()));
+    }
+    if (!req.body_too_large) req.body = std::move(msg.body());
+    ++server_.in_flight;
+    auto executor = stream_.get_executor();
+    server_.handler.handle(std::move(req), [self = this->shared_from_this(), executor](HttpResponse r) {
+      net::post(executor, [self, r = std::move(r)]() mutable { self->write(std::move(r)); });
+    });
+  }
+
+  void write(HttpResponse r) {
+    response_ = {};
+    response_.version(11);
+    response_.result(static_cast<unsigned>(r.status));
+    for (auto& [k, v] : r.headers) response_.set(k, v);
+    bool keep = keep_alive_ && !r.close && !server_.stopping;
+    response_.keep_alive(keep);
+    if (head_) {
+      response_.content_length(r.body.size());
+    } else {
+      response_.body() = std::move(r.body);
+      response_.prepare_payload();
+    }
+    beast::get_lowest_layer(stream_).expires_after(kWriteTimeout);
+    http::async_write(stream_, response_,
+                      [self = this->shared_from_this(), keep](beast::error_code ec, std::size_t) {
+                        --self->server_.in_flight;
+                        if (ec || !keep) return self->close();
+                        self->read();
+                      });
+  }
+
+  void close() {
+    beast::error_code ignored;
+    if constexpr (kTls) {
+      beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(2));
+      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {
+        beast::error_code e;
+        beast::get_lowest_layer(self->stream_).socket().shutdown(tcp::socket::shutdown_both, e);
+      });
+    } else {
+      stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    }
+  }
+
+  Server::Impl& server_;
+  Stream stream_;
+  std::string client_ip_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  http::response<http::string_body> response_;
+  bool keep_alive_ = true;
+  bool head_ = false;
+};
+
+}  // namespace
+
+void Server::Impl::serve(tcp::socket socket) {
+  beast::error_code ec;
+  socket.set_option(tcp::no_delay(true), ec);
+  auto remote = socket.remote_endpoint(ec);
+  std::string ip = ec ? std::string("unknown") : remote.address().to_string();
+  if (tls) {
+    std::make_shared<Connection<beast::ssl_stream<beast::tcp_stream>>>(*this, ip, std::move(socket), *tls)->run();
+  } else {
+    std::make_shared<Connection<beast::tcp_stream>>(*this, ip, std::move(socket))->run();
+  }
+}
+
+void Server::Impl::accept(std::size_t index) {
+  auto& acceptor = *acceptors[index];
+  auto& loop = *loops[index];
+  acceptor.async_accept(loop, [this, index](beast::error_code ec, tcp::socket socket) {
+    if (ec == net::error::operation_aborted || stopping) return;
+    if (!ec) serve(std::move(socket));
+    // Drain the queue of waiting connections without going back to the loop each time.
+    auto& a = *acceptors[index];
+    if (!a.is_open()) return;
+    for (int burst = 0; burst < 256; ++burst) {
+      beast::error_code e;
+      tcp::socket s(*loops[index]);
+      a.accept(s, e);
+      if (e) break;
+      serve(std::move(s));
+    }
+    accept(index);
+  });
+}
+
+Server::Server(ServerOptions options, HttpHandler& handler)
+    : impl_(std::make_unique<Impl>(std::move(options), handler)) {}
+
+Server::~Server() { stop(std::chrono::milliseconds(0)); }
+
+void Server::start() {
+  auto& o = impl_->options;
+  if (!o.tls_certificate.empty()) {
+    impl_->tls.emplace(ssl::context::tls_server);
+    auto& ctx = *impl_->tls;
+    ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                    ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+    SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_2_VERSION);
+    ctx.use_certificate_chain_file(o.tls_certificate.string());
+    ctx.use_private_key_file(o.tls_private_key.string(), ssl::context::pem);
+  }
+  unsigned n = std::max(1u, o.threads);
+  auto address = net::ip::make_address(o.host);
+  unsigned short port = o.port;
+  for (unsigned i = 0; i != n; ++i) {
+    impl_->loops.push_back(std::make_unique<net::io_context>(1));
+    auto acceptor = std::make_unique<tcp::acceptor>(*impl_->loops.back());
+    tcp::endpoint ep(address, port);
+    acceptor->open(ep.protocol());
+    acceptor->set_option(net::socket_base::reuse_address(true));
+    int one = 1;
+    ::setsockopt(acceptor->native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+    acceptor->bind(ep);
+    acceptor->listen(4096);
+    acceptor->non_blocking(true);
+    if (port == 0) port = acceptor->local_endpoint().port();
+    impl_->acceptors.push_back(std::move(acceptor));
+  }
+  impl_->bound_port = port;
+  for (unsigned i = 0; i != n; ++i) {
+    impl_->accept(i);
+    impl_->threads.emplace_back([loop = impl_->loops[i].get()] { loop->run(); });
+  }
+}
+
+void Server::stop(std::chrono::milliseconds grace) {
+  if (impl_->threads.empty() || impl_->stopping.exchange(true)) return;
+  for (std::size_t i = 0; i != impl_->loops.size(); ++i)
+    net::post(*impl_->loops[i], [a = impl_->acceptors[i].get()] {
+      beast::error_code ec;
+      a->close(ec);
+    });
+  auto deadline = std::chrono::steady_clock::now() + grace;
+  while (impl_->in_flight > 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  for (auto& loop : impl_->loops) loop->stop();
+  for (auto& t : impl_->threads) t.join();
+  impl_->threads.clear();
+}
+
+unsigned short Server::port() const { return impl_->bound_port; }
+int Server::in_flight() const { return impl_->in_flight; }
+
+}  // namespace wangban::kernel

@@ -1,0 +1,165 @@
+// Kernel: wiring of configuration, database, services, plugins and the HTTP server.
+#include "kernel.hpp"
+
+#include <sys/stat.h>
+
+#include <fstream>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+#include "admin/kernel_routes.hpp"
+#include "blobs/file_blob_store.hpp"
+#include "db/migrator.hpp"
+#include "db/sql_database.hpp"
+#include "events/event_bus.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
+#include "http/static_files.hpp"
+#include "plugins/plugin_host.hpp"
+#include "scheduler/timer_service.hpp"
+#include "util/digest.hpp"
+#include "util/logging.hpp"
+#include "util/worker_pool.hpp"
+
+#ifndef WANGBAN_VERSION
+#define WANGBAN_VERSION "0.0.0"
+#endif
+
+namespace wangban::kernel {
+namespace fs = std::filesystem;
+
+const char* version() { return WANGBAN_VERSION; }
+
+namespace {
+
+unsigned cores() { return std::max(1u, std::thread::hardware_concurrency()); }
+
+// Reads the administrator token, creating it (mode 0600) on first start.
+std::string load_admin_token(const fs::path& file) {
+  std::ifstream in(file);
+  std::string token;
+  if (in && std::getline(in, token) && token.size() >= 32) return token;
+  fs::create_directories(file.parent_path());
+  token = random_hex(32);
+  fs::path tmp = file.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << token << "\n";
+    if (!out.flush()) throw std::runtime_error("cannot write " + tmp.string());
+  }
+  ::chmod(tmp.c_str(), 0600);
+  fs::rename(tmp, file);
+  spdlog::warn("generated a new administrator token in {}", file.string());
+  return token;
+}
+
+}  // namespace
+
+struct Kernel::Impl {
+  KernelConfig config;
+  std::chrono::steady_clock::time_point born = std::chrono::steady_clock::now();
+  std::int64_t startup_ms = 0;
+  std::shared_ptr<spdlog::logger> log = named_logger("kernel");
+  std::string admin_token;
+  WorkerPool workers;
+  std::unique_ptr<SqlDatabase> database;
+  std::unique_ptr<Migrator> migrator;
+  std::unique_ptr<FileBlobStore> blobs;
+  TimerService timers;
+  std::unique_ptr<EventBus> events;
+  Router router;
+  std::unique_ptr<PluginHost> plugins;
+  std::unique_ptr<Server> server;
+  bool started = false;
+
+  explicit Impl(KernelConfig c)
+      : config(std::move(c)),
+        workers(config.server.worker_threads > 0 ? static_cast<unsigned>(config.server.worker_threads)
+                                                 : std::max(8u, 4 * cores())),
+        timers(workers),
+        router(workers, named_logger("http"), config.server.body_limit) {}
+};
+
+Kernel::Kernel(KernelConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
+
+Kernel::~Kernel() {
+  try {
+    stop();
+  } catch (const std::exception& e) {
+    spdlog::error("shutdown: {}", e.what());
+  }
+}
+
+void Kernel::open(bool migrate) {
+  auto& k = *impl_;
+  fs::create_directories(k.config.var_dir);
+  k.admin_token = load_admin_token(k.config.admin_token_file);
+  k.database = std::make_unique<SqlDatabase>(k.config.database);
+  k.log->info("database {}", k.database->description());
+  k.migrator = std::make_unique<Migrator>(*k.database);
+  k.blobs = std::make_unique<FileBlobStore>(k.config.blob_dir);
+  k.events = std::make_unique<EventBus>(*k.database, k.config.events, named_logger("events"));
+  k.plugins = std::make_unique<PluginHost>(k.config, KernelServices{k.router, *k.database, *k.events, *k.blobs, k.timers},
+                                           *k.migrator, named_logger("plugins"));
+  if (migrate) {
+    k.migrator->prepare();
+    k.migrator->apply("kernel", kernel_migrations());
+  }
+  k.plugins->discover();
+  if (migrate) k.plugins->migrate();
+}
+
+void Kernel::start() {
+  auto& k = *impl_;
+  k.router.set_authorize([token = k.admin_token](const std::string&, const HttpRequest& req) -> std::optional<Problem> {
+    auto auth = req.header("authorization");
+    if (!auth || !auth->starts_with("Bearer "))
+      return Problem::unauthorized("auth.required", "需要管理令牌 (send Authorization: Bearer <admin token>)");
+    if (!constant_time_equal(auth->substr(7), token))
+      return Problem::unauthorized("auth.invalid_token", "管理令牌不正确 (the administrator token is wrong)");
+    return std::nullopt;
+  });
+  if (!k.config.server.web_root.empty()) k.router.set_static_files(std::make_shared<StaticFiles>(k.config.server.web_root));
+  k.router.set_tls(!k.config.server.tls_certificate.empty());
+  register_kernel_routes({k.router, *k.plugins, *k.database, *k.events, *k.migrator,
+                          std::chrono::milliseconds(k.config.server.shutdown_grace_ms)});
+  k.plugins->start();
+  k.events->start();
+  ServerOptions o;
+  o.host = k.config.server.host;
+  o.port = static_cast<unsigned short>(k.config.server.port);
+  o.threads = k.config.server.io_threads > 0 ? static_cast<unsigned>(k.config.server.io_threads) : cores();
+  o.body_limit = k.config.server.body_limit;
+  o.tls_certificate = k.config.server.tls_certificate;
+  o.tls_private_key = k.config.server.tls_private_key;
+  k.server = std::make_unique<Server>(o, k.router);
+  k.server->start();
+  k.started = true;
+  k.startup_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - k.born).count();
+  k.log->info("listening on {}://{}:{} ({} event loops, {} workers) after {} ms",
+              o.tls_certificate.empty() ? "http" : "https", o.host, k.server->port(), o.threads, k.workers.size(),
+              k.startup_ms);
+}
+
+void Kernel::stop() {
+  auto& k = *impl_;
+  if (!k.started) return;
+  k.started = false;
+  auto grace = std::chrono::milliseconds(k.config.server.shutdown_grace_ms);
+  k.log->info("stopping: no new connections, finishing requests in flight");
+  if (k.server) k.server->stop(grace);
+  if (k.events) k.events->stop();
+  if (k.plugins) k.plugins->stop(grace);
+  k.timers.stop();
+  k.workers.join();
+  k.log->info("stopped");
+}
+
+unsigned short Kernel::port() const { return impl_->server ? impl_->server->port() : 0; }
+PluginHost& Kernel::plugins() { return *impl_->plugins; }
+const std::string& Kernel::admin_token() const { return impl_->admin_token; }
+const KernelConfig& Kernel::config() const { return impl_->config; }
+std::int64_t Kernel::startup_ms() const { return impl_->startup_ms; }
+
+}  // namespace wangban::kernel

@@ -1,0 +1,123 @@
+// wangban: the kernel's command line — serve, migrate, plugins list, version.
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "config/config.hpp"
+#include "wangban/api_version.hpp"
+#include "kernel.hpp"
+#include "plugins/plugin_host.hpp"
+#include "util/logging.hpp"
+
+namespace {
+
+using namespace wangban::kernel;
+
+constexpr const char* kUsage =
+    "usage: wangban <command> [--config FILE]\n"
+    "  serve           run the platform until SIGINT/SIGTERM\n"
+    "  migrate         apply the kernel's and the enabled plugins' migrations, then exit\n"
+    "  plugins list    show every enabled plugin: name, version, state, why refused [--json]\n"
+    "  version         print the version\n"
+    "The config file defaults to $WANGBAN_CONFIG, else config/platform.toml.\n"
+    "Any key can be overridden by WANGBAN_<SECTION>_<KEY> in the environment.\n";
+
+int serve(const KernelConfig& config) {
+  // Signals are taken by this thread only: block them before any other thread exists.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  Kernel kernel(config);
+  kernel.open();
+  kernel.start();
+  std::printf("wangban %s listening on %s://%s:%u\n", version(), config.server.tls_certificate.empty() ? "http" : "https",
+              config.server.host.c_str(), kernel.port());
+  std::fflush(stdout);
+  int sig = 0;
+  sigwait(&signals, &sig);
+  spdlog::info("received {}, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  kernel.stop();
+  return 0;
+}
+
+int migrate(const KernelConfig& config) {
+  Kernel kernel(config);
+  kernel.open(true);
+  int failed = 0;
+  for (auto& p : kernel.plugins().list()) failed += p.state == PluginState::failed || p.state == PluginState::refused;
+  std::printf("migrations applied; %d plugin(s) could not be migrated\n", failed);
+  return failed ? 1 : 0;
+}
+
+int list_plugins(const KernelConfig& config, bool as_json) {
+  Kernel kernel(config);
+  kernel.open(false);
+  auto list = kernel.plugins().list();
+  if (as_json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (auto& p : list) out.push_back(p.to_json());
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  std::printf("%-16s %-10s %-9s %s\n", "NAME", "VERSION", "STATE", "REASON");
+  for (auto& p : list)
+    std::printf("%-16s %-10s %-9s %s\n", p.name.c_str(), p.version.empty() ? "-" : p.version.c_str(),
+                to_string(p.state), p.reason.c_str());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  std::string config_file;
+  if (const char* env = std::getenv("WANGBAN_CONFIG")) config_file = env;
+  bool as_json = false;
+  std::vector<std::string> words;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--config" && i + 1 < args.size()) config_file = args[++i];
+    else if (args[i].starts_with("--config=")) config_file = args[i].substr(9);
+    else if (args[i] == "--json") as_json = true;
+    else if (args[i] == "-h" || args[i] == "--help") words = {"help"};
+    else words.push_back(args[i]);
+  }
+  if (config_file.empty()) config_file = "config/platform.toml";
+  if (words.empty() || words[0] == "help") {
+    std::fputs(kUsage, words.empty() ? stderr : stdout);
+    return words.empty() ? 2 : 0;
+  }
+  if (words[0] == "version") {
+    std::printf("wangban %s (plugin API %u.%u)\n", version(), wangban::kApiMajor, wangban::kApiMinor);
+    return 0;
+  }
+  KernelConfig config;
+  try {
+    config = KernelConfig::load(config_file, wangban_environment());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "wangban: configuration error: %s\n", e.what());
+    return 2;
+  }
+  setup_logging(config.log_level, config.log_format);
+  try {
+    if (words[0] == "serve") return serve(config);
+    if (words[0] == "migrate") return migrate(config);
+    if (words[0] == "plugins" && words.size() > 1 && words[1] == "list") return list_plugins(config, as_json);
+  } catch (const StartupError& e) {
+    spdlog::critical("cannot start: {}", e.what());
+    return 3;
+  } catch (const std::exception& e) {
+    spdlog::critical("cannot start: {}", e.what());
+    return 3;
+  }
+  std::fputs(kUsage, stderr);
+  return 2;
+}

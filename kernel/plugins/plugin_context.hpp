@@ -1,0 +1,72 @@
+// PluginContext: the Context handed to one running plugin, and its route facade.
+//
+// Owns the plugin's scheduler and events facade; routes go straight into the
+// kernel's router under /api/<plugin>/ with the plugin's gate. teardown()
+// removes everything the plugin registered and destroys its callables, after
+// which no plugin code is referenced by the kernel. Thread-safe accessors.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "events/event_bus.hpp"
+#include "scheduler/timer_service.hpp"
+#include "wangban/context.hpp"
+#include "wangban/http.hpp"
+
+namespace wangban::kernel {
+
+class Router;
+class PluginGate;
+
+struct KernelServices {
+  Router& router;
+  Database& database;
+  EventBus& events;
+  BlobStore& blobs;
+  TimerService& timers;
+};
+
+class PluginContext final : public Context {
+ public:
+  PluginContext(KernelServices services, std::string name, nlohmann::json config, std::shared_ptr<PluginGate> gate,
+                std::shared_ptr<spdlog::logger> log);
+  ~PluginContext() override;
+
+  const std::string& plugin_name() const override { return name_; }
+  const nlohmann::json& config() const override { return config_; }
+  std::shared_ptr<spdlog::logger> logger() const override { return log_; }
+  Routes& routes() override { return routes_; }
+  Database& database() override { return services_.database; }
+  Events& events() override { return events_; }
+  BlobStore& blobs() override { return services_.blobs; }
+  Scheduler& scheduler() override { return scheduler_; }
+
+  // Removes routes, subscriptions and timers; call after the gate has drained.
+  void teardown();
+
+ private:
+  class PluginRoutes final : public Routes {
+   public:
+    PluginRoutes(Router& router, std::string plugin, std::shared_ptr<PluginGate> gate)
+        : router_(router), plugin_(std::move(plugin)), gate_(std::move(gate)) {}
+    void add(Route route) override;
+
+   private:
+    Router& router_;
+    std::string plugin_;
+    std::shared_ptr<PluginGate> gate_;
+  };
+
+  KernelServices services_;
+  std::string name_;
+  nlohmann::json config_;
+  std::shared_ptr<spdlog::logger> log_;
+  PluginRoutes routes_;
+  PluginEvents events_;
+  PluginScheduler scheduler_;
+};
+
+}  // namespace wangban::kernel

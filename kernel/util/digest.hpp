@@ -1,0 +1,19 @@
+// Digests and random tokens over OpenSSL: SHA-256 and SM3 in hex, UUIDs, constant-time compare.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace wangban::kernel {
+
+std::string sha256_hex(std::string_view data);
+std::string sm3_hex(std::string_view data);
+// Lowercase hex of `bytes` random bytes from the OpenSSL CSPRNG.
+std::string random_hex(std::size_t bytes);
+// A random (version 4) UUID.
+std::string uuid_v4();
+// Compares without leaking where the first difference is.
+bool constant_time_equal(std::string_view a, std::string_view b);
+std::string to_hex(const unsigned char* data, std::size_t size);
+
+}  // namespace wangban::kernel

@@ -1,0 +1,22 @@
+// Out-of-line destructors of the plugin API's interfaces: one typeinfo for each,
+// in libwangban-api.so, shared by the kernel and every plugin.
+#include "wangban/blobs.hpp"
+#include "wangban/context.hpp"
+#include "wangban/database.hpp"
+#include "wangban/events.hpp"
+#include "wangban/http.hpp"
+#include "wangban/plugin.hpp"
+#include "wangban/scheduler.hpp"
+
+namespace wangban {
+
+Request::~Request() = default;
+Routes::~Routes() = default;
+Database::~Database() = default;
+Events::~Events() = default;
+BlobStore::~BlobStore() = default;
+Scheduler::~Scheduler() = default;
+Context::~Context() = default;
+Plugin::~Plugin() = default;
+
+}  // namespace wangban

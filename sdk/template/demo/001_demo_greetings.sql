@@ -1,0 +1,2 @@
+INSERT INTO greetings (name) VALUES ('张三');
+INSERT INTO greetings (name) VALUES ('李四');

@@ -1,0 +1,319 @@
+#!/usr/bin/env node
+// Browser test of the admin console's plugin page (/admin/plugins), run against a live kernel.
+//
+//   (cd web && npm ci && npm run build)        # the kernel serves web/dist at /
+//   WANGBAN_URL=http://127.0.0.1:18080 WANGBAN_ADMIN_TOKEN=... \
+//   EXPECT_PLUGINS=example=started,broken=refused [SCREENSHOT=/tmp/plugins.png] \
+//   node tests/browser/plugins.test.mjs
+//
+// Uses playwright-core from web/node_modules with Debian's /usr/bin/chromium (CHROMIUM overrides
+// the path). Prints one line per check, then "N passed, N failed"; exits 0 only if none failed.
+
+import { createRequire } from 'node:module';
+
+const OVERALL_TIMEOUT_MS = 60_000;
+const WAIT_MS = 15_000;
+const STATE_LABELS = {
+  started: '运行中',
+  refused: '已拒绝',
+  failed: '启动失败',
+  stopped: '已停止',
+  reloading: '重新加载中',
+};
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+let passed = 0;
+let failed = 0;
+let finished = false;
+let browser = null;
+const deadline = Date.now() + OVERALL_TIMEOUT_MS;
+
+const oneLine = (v) => String(v?.message ?? v).split('\n')[0].slice(0, 300);
+const timeLeft = () => Math.max(1, deadline - Date.now());
+const waitMs = () => Math.min(WAIT_MS, timeLeft());
+
+function pass(name, info = '') {
+  passed++;
+  console.log(`ok   - ${name}${info ? ` (${info})` : ''}`);
+}
+function fail(name, err) {
+  failed++;
+  console.log(`FAIL - ${name}${err !== undefined ? `: ${oneLine(err)}` : ''}`);
+}
+/** Runs one check; returns true when it passed. fn may return a short info string. */
+async function check(name, fn) {
+  try {
+    const info = await fn();
+    pass(name, typeof info === 'string' ? info : '');
+    return true;
+  } catch (e) {
+    fail(name, e);
+    return false;
+  }
+}
+function assert(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+/** Polls fn until it returns a truthy value or the deadline passes (no fixed sleeps). */
+async function waitUntil(fn, what, ms = waitMs()) {
+  const end = Date.now() + ms;
+  let last;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? ` (${oneLine(last)})` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function summary(code) {
+  if (finished) return;
+  finished = true;
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exitCode = code ?? (failed === 0 && passed > 0 ? 0 : 1);
+}
+
+async function closeBrowser() {
+  const b = browser;
+  browser = null;
+  if (!b) return;
+  await Promise.race([b.close().catch(() => {}), new Promise((r) => setTimeout(r, 5_000))]);
+}
+
+const overallTimer = setTimeout(async () => {
+  if (finished) return;
+  fail(`overall timeout of ${OVERALL_TIMEOUT_MS / 1000} s`);
+  await closeBrowser();
+  summary(1);
+  process.exit(1);
+}, OVERALL_TIMEOUT_MS);
+
+function parseExpectations(spec) {
+  const out = [];
+  for (const part of (spec ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    const m = part.match(/^([^=\s]+)=([a-z]+)$/);
+    if (!m) throw new Error(`bad EXPECT_PLUGINS entry "${part}" (want name=state)`);
+    if (!(m[2] in STATE_LABELS)) throw new Error(`unknown state "${m[2]}" for ${m[1]}`);
+    out.push({ name: m[1], state: m[2] });
+  }
+  if (out.length === 0) throw new Error('EXPECT_PLUGINS is empty (e.g. example=started,broken=refused)');
+  return out;
+}
+
+async function main() {
+  const base = (process.env.WANGBAN_URL ?? '').replace(/\/+$/, '');
+  const token = process.env.WANGBAN_ADMIN_TOKEN ?? '';
+  const screenshot = process.env.SCREENSHOT ?? '';
+  let expected;
+  const envOk = await check('environment (WANGBAN_URL, WANGBAN_ADMIN_TOKEN, EXPECT_PLUGINS)', () => {
+    assert(/^https?:\/\//.test(base), 'WANGBAN_URL must be an http(s) URL');
+    assert(token.length > 0, 'WANGBAN_ADMIN_TOKEN is empty');
+    expected = parseExpectations(process.env.EXPECT_PLUGINS);
+    return expected.map((e) => `${e.name}=${e.state}`).join(',');
+  });
+  if (!envOk) return;
+
+  let chromium;
+  const libOk = await check('playwright-core available from web/node_modules', () => {
+    const require = createRequire(new URL('../../web/package.json', import.meta.url));
+    ({ chromium } = require('playwright-core'));
+    return `playwright-core ${require('playwright-core/package.json').version}`;
+  });
+  if (!libOk) return;
+
+  const launched = await check('launch chromium', async () => {
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+      headless: true,
+      args: CHROMIUM_ARGS,
+      timeout: Math.min(30_000, timeLeft()),
+    });
+    return browser.version();
+  });
+  if (!launched) return;
+
+  let shotTaken = false;
+  const takeShot = async (page) => {
+    if (!screenshot || shotTaken || !page || page.isClosed()) return;
+    shotTaken = true;
+    await check(`screenshot saved to ${screenshot}`, () => page.screenshot({ path: screenshot, fullPage: true, timeout: waitMs() }));
+  };
+
+  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(WAIT_MS);
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(oneLine(e)));
+
+  try {
+    const rows = page.locator('[data-testid="plugin-row"]');
+    const banner = page.locator('[data-testid="error"]');
+    const tokenInput = page.locator('#admin-token');
+    const loginButton = page.locator('[data-testid="login"]');
+    const rowOf = (name) => page.locator(`[data-testid="plugin-row"][data-plugin=${JSON.stringify(name)}]`);
+
+    if (!(await check(`open ${base}/admin/plugins`, async () => {
+      const res = await page.goto(`${base}/admin/plugins`, { waitUntil: 'domcontentloaded', timeout: waitMs() });
+      assert(res && res.ok(), `HTTP ${res?.status()}`);
+      return `HTTP ${res.status()}`;
+    }))) return;
+
+    if (!(await check('login form "管理令牌" is shown', async () => {
+      await tokenInput.waitFor({ state: 'visible', timeout: waitMs() });
+      await loginButton.waitFor({ state: 'visible', timeout: waitMs() });
+      assert((await page.getByLabel('管理令牌', { exact: true }).count()) === 1, 'input not labelled 管理令牌');
+    }))) return;
+
+    await check('header links to 接口文档 (OpenAPI)', async () => {
+      const link = page.getByRole('link', { name: '接口文档 (OpenAPI)' });
+      assert((await link.getAttribute('href', { timeout: waitMs() })) === '/api/openapi.json', 'wrong href');
+    });
+
+    await check('wrong token shows the error banner and the login form again', async () => {
+      await tokenInput.fill(`wrong-${Date.now()}`);
+      await loginButton.click();
+      await banner.waitFor({ state: 'visible', timeout: waitMs() });
+      await tokenInput.waitFor({ state: 'visible', timeout: waitMs() });
+      const text = (await banner.innerText()).replace(/\s+/g, ' ').trim();
+      assert(text.length > 0, 'error banner is empty');
+      assert((await banner.getAttribute('role')) === 'alert', 'banner lacks role="alert"');
+      return text;
+    });
+
+    if (!(await check('right token shows the plugin table', async () => {
+      await tokenInput.fill(token);
+      await loginButton.click();
+      await rows.first().waitFor({ state: 'visible', timeout: waitMs() });
+      await waitUntil(async () => (await banner.count()) === 0, 'the error banner to go away');
+      return `${await rows.count()} rows`;
+    }))) return;
+
+    for (const { name, state } of expected) {
+      await check(`plugin ${name} is ${state} (${STATE_LABELS[state]})`, async () => {
+        const row = rowOf(name);
+        assert((await row.count()) === 1, `row data-plugin="${name}" not found`);
+        const badge = (await row.locator('[data-testid="plugin-state"]').innerText()).trim();
+        assert(badge === STATE_LABELS[state], `badge shows "${badge}"`);
+        if (state === 'refused') {
+          const reason = (await row.locator('[data-testid="plugin-reason"]').innerText()).trim();
+          assert(reason.length > 0 && reason !== '—', 'reason cell is empty');
+          return `reason: ${reason}`;
+        }
+        return '';
+      });
+    }
+
+    const target = expected.find((e) => e.state === 'started');
+    if (!target) {
+      console.log('skip - reload: no plugin expected to be started');
+    } else {
+      const row = rowOf(target.name);
+      const button = row.locator('[data-testid="reload"]');
+      const badge = row.locator('[data-testid="plugin-state"]');
+      const confirm = page.locator('[data-testid="confirm"]');
+
+      const asked = await check(`reload ${target.name}: confirmation dialog opens`, async () => {
+        await button.click({ timeout: waitMs() });
+        await confirm.waitFor({ state: 'visible', timeout: waitMs() });
+        assert((await page.locator('dialog[open]').count()) === 1, 'no open <dialog>');
+      });
+
+      if (asked) {
+        // Hold the POST until the page's progress state has been observed, so the check
+        // does not race a fast kernel.
+        const reloadPath = `/api/admin/plugins/${encodeURIComponent(target.name)}/reload`;
+        const isReload = (url) => url.pathname === reloadPath;
+        let seen = null;
+        let routed = false;
+        await page.route(isReload, async (route) => {
+          const req = route.request();
+          try {
+            const progress = await waitUntil(
+              async () => (await button.isDisabled()) && (await button.innerText()).includes('正在重新加载'),
+              'the reload button to show progress',
+              Math.min(5_000, timeLeft()),
+            ).then(() => true, (e) => e);
+            seen = {
+              method: req.method(),
+              auth: (await req.headerValue('authorization')) ?? '',
+              type: (await req.headerValue('content-type')) ?? '',
+              body: req.postData(),
+              progress,
+            };
+          } finally {
+            await route.continue().catch(() => {});
+            routed = true;
+          }
+        });
+        const response = page.waitForResponse((r) => isReload(new URL(r.url())), { timeout: waitMs() });
+        response.catch(() => {});
+
+        await check(`reload ${target.name}: confirm sends the request with progress shown`, async () => {
+          await confirm.click({ timeout: waitMs() });
+          await waitUntil(() => routed, 'the reload request');
+          assert(seen.method === 'POST', `method ${seen.method}`);
+          assert(seen.auth === `Bearer ${token}`, 'missing or wrong Authorization header');
+          assert(/^application\/json/.test(seen.type), `Content-Type "${seen.type}"`);
+          assert(seen.body === '{}', `body ${JSON.stringify(seen.body)}`);
+          if (seen.progress !== true) throw seen.progress;
+          return 'button disabled, 正在重新加载…';
+        });
+
+        await check(`reload ${target.name}: kernel answers 200`, async () => {
+          const r = await response;
+          if (r.status() !== 200) throw new Error(`HTTP ${r.status()}: ${oneLine(await r.text().catch(() => ''))}`);
+        });
+
+        await check(`reload ${target.name}: badge shows 运行中 again, no error banner`, async () => {
+          await waitUntil(
+            async () =>
+              !(await button.isDisabled()) && (await badge.innerText()).trim() === STATE_LABELS.started,
+            `${target.name} to be 运行中 with its button enabled`,
+          );
+          assert((await page.locator('dialog[open]').count()) === 0, 'dialog still open');
+          if ((await banner.count()) > 0) throw new Error(`error banner: ${await banner.first().innerText().catch(() => '')}`);
+        });
+        await page.unroute(isReload).catch(() => {});
+      }
+    }
+
+    await takeShot(page);
+
+    await check('退出 clears the token and shows the login form', async () => {
+      await page.getByRole('button', { name: '退出' }).click({ timeout: waitMs() });
+      await tokenInput.waitFor({ state: 'visible', timeout: waitMs() });
+      assert((await rows.count()) === 0, 'rows still shown');
+      const stored = await page.evaluate(() => Object.keys(sessionStorage).length);
+      assert(stored === 0, 'sessionStorage still holds a token');
+    });
+
+    await check('no uncaught JavaScript errors on the page', () => {
+      assert(pageErrors.length === 0, pageErrors.join(' | '));
+    });
+  } finally {
+    await takeShot(page).catch(() => {});
+  }
+}
+
+try {
+  await main();
+} catch (e) {
+  fail('unexpected error', e);
+} finally {
+  await closeBrowser();
+  clearTimeout(overallTimer);
+  summary();
+}
