@@ -32,6 +32,20 @@ bool valid_topic(std::string_view t) {
   return true;
 }
 
+// An integer column whatever type the backend reports for it (SQLite reports
+// expressions loosely); NULL reads as 0.
+long long row_integer(const soci::row& r, std::size_t i) {
+  if (r.get_indicator(i) == soci::i_null) return 0;
+  switch (r.get_properties(i).get_data_type()) {
+    case soci::dt_integer: return r.get<int>(i);
+    case soci::dt_long_long: return r.get<long long>(i);
+    case soci::dt_unsigned_long_long: return static_cast<long long>(r.get<unsigned long long>(i));
+    case soci::dt_double: return static_cast<long long>(r.get<double>(i));
+    case soci::dt_string: return std::stoll(r.get<std::string>(i));
+    default: throw std::runtime_error("unexpected column type for an integer");
+  }
+}
+
 }  // namespace
 
 EventBus::EventBus(Database& db, const EventsConfig& config, std::shared_ptr<spdlog::logger> log)
@@ -149,7 +163,7 @@ int EventBus::deliver_pending(Subscription& sub) {
     int prefix_len = static_cast<int>(topic.size());
     int is_prefix = sub.prefix ? 1 : 0;
     soci::rowset<soci::row> rows =
-        (s->prepare << "SELECT o.event_id, o.topic, o.source, o.payload, o.created_at, COALESCE(r.attempts, 0)"
+        (s->prepare << "SELECT o.event_id, o.topic, o.source, o.payload, o.created_at, r.attempts"
                        " FROM wb_outbox o LEFT JOIN wb_event_retry r ON r.handler = :h1 AND r.event_id = o.event_id"
                        " WHERE ((:p1 = 0 AND o.topic = :t1) OR (:p2 = 1 AND substr(o.topic, 1, :n) = :t2))"
                        " AND NOT EXISTS (SELECT 1 FROM wb_event_processed p WHERE p.handler = :h2 AND p.event_id = o.event_id)"
@@ -165,7 +179,7 @@ int EventBus::deliver_pending(Subscription& sub) {
       p.event.source = r.get<std::string>(2);
       p.event.payload = r.get<std::string>(3);
       p.event.created_at = r.get<std::string>(4);
-      p.attempts = static_cast<int>(r.get_properties(5).get_data_type() == soci::dt_long_long ? r.get<long long>(5) : r.get<int>(5));
+      p.attempts = static_cast<int>(row_integer(r, 5));
       p.event.attempt = p.attempts + 1;
       due.push_back(std::move(p));
     }

@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
@@ -33,6 +34,8 @@ struct Server::Impl {
   ServerOptions options;
   HttpHandler& handler;
   std::vector<std::unique_ptr<net::io_context>> loops;
+  // Keep each loop running while a handler works on the pool and nothing is pending on the loop.
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> guards;
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
   std::vector<std::thread> threads;
   std::optional<ssl::context> tls;
@@ -218,6 +221,7 @@ void Server::start() {
   unsigned short port = o.port;
   for (unsigned i = 0; i != n; ++i) {
     impl_->loops.push_back(std::make_unique<net::io_context>(1));
+    impl_->guards.push_back(net::make_work_guard(*impl_->loops.back()));
     auto acceptor = std::make_unique<tcp::acceptor>(*impl_->loops.back());
     tcp::endpoint ep(address, port);
     acceptor->open(ep.protocol());
@@ -247,6 +251,7 @@ void Server::stop(std::chrono::milliseconds grace) {
   auto deadline = std::chrono::steady_clock::now() + grace;
   while (impl_->in_flight > 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  impl_->guards.clear();
   for (auto& loop : impl_->loops) loop->stop();
   for (auto& t : impl_->threads) t.join();
   impl_->threads.clear();

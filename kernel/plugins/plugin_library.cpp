@@ -1,6 +1,9 @@
 // PluginLibrary: loading with Boost.DLL, manifest checks (magic, API, build tag), creation.
 #include "plugins/plugin_library.hpp"
 
+#include <elf.h>
+
+#include <cstring>
 #include <fstream>
 
 #include <boost/dll/shared_library.hpp>
@@ -8,11 +11,44 @@
 namespace wangban::kernel {
 namespace fs = std::filesystem;
 
+namespace {
+
+// dlopen() maps a truncated library and the process dies of SIGBUS when it touches
+// the missing pages: check that the ELF headers and every loadable segment lie within
+// the file before handing it to the dynamic loader.
+void check_elf(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::error_code ec;
+  auto size = fs::file_size(file, ec);
+  Elf64_Ehdr eh{};
+  if (ec || size < sizeof eh || !in.read(reinterpret_cast<char*>(&eh), sizeof eh) ||
+      std::memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0)
+    throw PluginRefused(file.string() + " is not a shared library (no ELF header)");
+  if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_type != ET_DYN || eh.e_machine != EM_X86_64 ||
+      eh.e_phentsize != sizeof(Elf64_Phdr))
+    throw PluginRefused(file.string() + " is not a 64-bit x86-64 shared library");
+  auto damaged = [&](const std::string& what) {
+    throw PluginRefused(file.string() + " is truncated or damaged (" + what + " beyond its " + std::to_string(size) +
+                        " bytes)");
+  };
+  if (eh.e_phoff + std::uint64_t(eh.e_phnum) * eh.e_phentsize > size) damaged("program headers");
+  if (eh.e_shnum && eh.e_shoff + std::uint64_t(eh.e_shnum) * eh.e_shentsize > size) damaged("section headers");
+  in.seekg(static_cast<std::streamoff>(eh.e_phoff));
+  for (int i = 0; i < eh.e_phnum; ++i) {
+    Elf64_Phdr ph{};
+    if (!in.read(reinterpret_cast<char*>(&ph), sizeof ph)) damaged("program header");
+    if ((ph.p_type == PT_LOAD || ph.p_type == PT_DYNAMIC) && ph.p_offset + ph.p_filesz > size) damaged("a segment");
+  }
+}
+
+}  // namespace
+
 std::shared_ptr<PluginLibrary> PluginLibrary::open(const fs::path& file) {
   std::shared_ptr<PluginLibrary> p(new PluginLibrary());
   p->file_ = file;
   std::error_code fe;
   if (!fs::is_regular_file(file, fe)) throw PluginRefused("plugin file not found: " + file.string());
+  check_elf(file);
   try {
     p->lib_ = std::make_unique<boost::dll::shared_library>(
         file, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);

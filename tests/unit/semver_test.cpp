@@ -1,4 +1,6 @@
 // Semantic versions and ranges as used by plugin requirements.
+#include <stdexcept>
+
 #include <doctest/doctest.h>
 
 #include "wangban/semver.hpp"

@@ -209,6 +209,8 @@ class KernelProcess {
     return true;
   }
 
+  // The options used by the next start() (e.g. to change the environment between restarts).
+  KernelOptions& options() { return options_; }
   int port() const { return port_; }
   pid_t pid() const { return pid_; }
   const std::string& admin_token() const { return admin_token_; }

@@ -1,0 +1,87 @@
+// Helpers for the integration tests: plugin folders assembled per test, JSON requests,
+// reading a child process's memory map.
+#pragma once
+
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <wangban/testing/kernel_process.hpp>
+
+namespace wbtest {
+
+using json = nlohmann::json;
+namespace fs = std::filesystem;
+using wangban::testing::KernelOptions;
+using wangban::testing::KernelProcess;
+using wangban::testing::wait_until;
+
+inline fs::path bundled_dir() { return wangban::testing::env_or("WANGBAN_PLUGIN_DIR", "plugins"); }
+inline fs::path test_plugin_dir() { return wangban::testing::env_or("WANGBAN_TEST_PLUGIN_DIR", "test-plugins"); }
+
+// A folder holding links to the named plugin files (bundled or test plugins), so each
+// test loads exactly what it enables. Removed with the object.
+class PluginFolder {
+ public:
+  explicit PluginFolder(const std::vector<std::string>& names)
+      : dir_(fs::temp_directory_path() / ("wangban-plugins-" + wangban::testing::random_suffix())) {
+    fs::create_directories(dir_);
+    for (auto& n : names) {
+      std::string file = "libwangban-plugin-" + n + ".so";
+      fs::path source = fs::exists(bundled_dir() / file) ? bundled_dir() / file : test_plugin_dir() / file;
+      REQUIRE_MESSAGE(fs::exists(source), "no plugin file for " << n);
+      fs::create_symlink(fs::absolute(source), dir_ / file);
+    }
+  }
+  ~PluginFolder() {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  const fs::path& path() const { return dir_; }
+
+ private:
+  fs::path dir_;
+};
+
+inline KernelOptions options(const PluginFolder& folder, std::vector<std::string> enabled) {
+  KernelOptions o;
+  o.plugin_dir = folder.path();
+  o.enabled = std::move(enabled);
+  return o;
+}
+
+inline json body_of(const httplib::Result& r) {
+  REQUIRE(r);
+  return json::parse(r->body);
+}
+
+inline json plugin_status(KernelProcess& k, const std::string& name) {
+  auto list = body_of(k.client(true).Get("/api/admin/plugins"));
+  for (auto& p : list["plugins"])
+    if (p["name"] == name) return p;
+  FAIL("plugin " << name << " is not listed");
+  return {};
+}
+
+inline bool maps_contain(pid_t pid, const std::string& needle) {
+  std::ifstream maps("/proc/" + std::to_string(pid) + "/maps");
+  std::string line;
+  while (std::getline(maps, line))
+    if (line.find(needle) != std::string::npos) return true;
+  return false;
+}
+
+inline int count_lines_with(const std::string& text, const std::string& needle) {
+  int n = 0;
+  std::size_t at = 0;
+  while ((at = text.find(needle, at)) != std::string::npos) {
+    ++n;
+    at += needle.size();
+  }
+  return n;
+}
+
+}  // namespace wbtest

@@ -1,0 +1,1 @@
+CREATE TABLE migrating_rows (id INTEGER PRIMARY KEY, label VARCHAR(20) NOT NULL);
