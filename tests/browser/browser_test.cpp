@@ -1,0 +1,32 @@
+// The browser test: a real kernel serving the built web UI, and Debian's Chromium driven by
+// playwright-core (tests/browser/plugins.test.mjs) through the admin console's plugin page.
+#include <cstdio>
+
+#include "../integration/support.hpp"
+
+using namespace wbtest;
+
+TEST_CASE("the admin console lists the plugins with their states and reloads one in a real browser") {
+  REQUIRE_MESSAGE(fs::exists(fs::path(WANGBAN_WEB_DIST) / "index.html"), "build the web UI first (scripts/test does)");
+  PluginFolder folder({"greeting", "probe", "needs-missing"});
+  auto o = options(folder, {"greeting", "probe", "needs-missing"});
+  o.web_root = WANGBAN_WEB_DIST;
+  KernelProcess k(o);
+
+  std::string shot = (k.dir() / "plugins.png").string();
+  std::string cmd = "WANGBAN_URL=" + k.url() + " WANGBAN_ADMIN_TOKEN=" + k.admin_token() +
+                    " EXPECT_PLUGINS=probe=started,greeting=started,needs-missing=refused SCREENSHOT=" + shot +
+                    " node " WANGBAN_BROWSER_SCRIPT " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  REQUIRE(p);
+  std::string out;
+  char buf[4096];
+  std::size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  int status = pclose(p);
+  INFO(out);
+  CHECK(status == 0);
+  CHECK(out.find(" 0 failed") != std::string::npos);
+  // The reload went through the kernel: the log shows it.
+  CHECK(k.log_text().find("reloading plugin probe") != std::string::npos);
+}
