@@ -65,6 +65,7 @@ json openapi(const Router& router) {
                            {"content", {{"application/json", {{"schema", r.request_schema->document()}}}}}};
     json ok = {{"description", "成功 (success)"}};
     if (r.response_schema) ok["content"] = {{"application/json", {{"schema", r.response_schema->document()}}}};
+    if (!r.blocking) op["x-runs-on-event-loop"] = true;
     op["responses"] = {{r.method == "POST" ? "200" : "200", ok},
                        {"default", {{"description", "错误 (problem details, RFC 9457)"},
                                     {"content", {{"application/problem+json", {{"schema", {{"$ref", "#/components/schemas/Problem"}}}}}}}}}};
@@ -99,15 +100,14 @@ json openapi(const Router& router) {
 void register_kernel_routes(const KernelRouteDeps& d) {
   auto& router = d.router;
   auto add = [&](std::string method, std::string path, std::string permission, std::string summary, Handler h,
-                 bool inline_call = false, std::string request_schema = {}, std::string response_schema = {}) {
+                 bool blocking = true, std::string request_schema = {}, std::string response_schema = {}) {
     router.add("kernel", nullptr,
                Route{std::move(method), std::move(path), std::move(permission), std::move(summary),
-                     std::move(request_schema), std::move(response_schema), std::move(h)},
-               inline_call);
+                     std::move(request_schema), std::move(response_schema), std::move(h), blocking});
   };
 
   add("GET", "/healthz", "public", "存活检查 (the process answers)",
-      [](const Request&) { return Response::json({{"status", "ok"}}); }, true);
+      [](const Request&) { return Response::json({{"status", "ok"}}); }, false);
 
   add("GET", "/readyz", "public", "就绪检查 (database, migrations, required plugins)", [d](const Request&) {
     json checks = json::object();
@@ -159,7 +159,7 @@ void register_kernel_routes(const KernelRouteDeps& d) {
         for (auto& p : d.plugins.list()) list.push_back(p.to_json());
         return Response::json({{"plugins", list}});
       },
-      false, {}, plugin_list_schema());
+      true, {}, plugin_list_schema());
 
   add("POST", "/api/admin/plugins/{name}/reload", "admin.plugins.reload",
       "重新加载一个插件：停止、排空请求、卸载、加载新文件、迁移、启动 (reload one plugin)",
@@ -169,7 +169,7 @@ void register_kernel_routes(const KernelRouteDeps& d) {
         auto status = d.plugins.reload(req.param("name"), file, d.reload_grace);
         return Response::json(status.to_json());
       },
-      false, R"({"type":"object","properties":{"file":{"type":"string","minLength":1}},"additionalProperties":false})",
+      true, R"({"type":"object","properties":{"file":{"type":"string","minLength":1}},"additionalProperties":false})",
       kPluginSchema);
 }
 

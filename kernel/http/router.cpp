@@ -133,7 +133,6 @@ struct Router::Entry {
   RouteInfo info;
   std::vector<Segment> segments;
   std::shared_ptr<PluginGate> gate;
-  bool inline_call = false;
   std::shared_ptr<RouteMetrics> metrics;
   // Plugin code; emptied by remove_owner() before the plugin is unloaded.
   Handler handler;
@@ -159,7 +158,7 @@ std::shared_ptr<RouteMetrics> Router::metrics_for(const std::string& key) {
   return m;
 }
 
-void Router::add(const std::string& owner, std::shared_ptr<PluginGate> gate, Route route, bool inline_call) {
+void Router::add(const std::string& owner, std::shared_ptr<PluginGate> gate, Route route) {
   static const char* methods[] = {"GET", "POST", "PUT", "PATCH", "DELETE"};
   bool method_ok = false;
   for (auto m : methods) method_ok = method_ok || route.method == m;
@@ -185,7 +184,7 @@ void Router::add(const std::string& owner, std::shared_ptr<PluginGate> gate, Rou
     e->segments.push_back({param ? s.substr(1, s.size() - 2) : s, param});
   }
   e->gate = std::move(gate);
-  e->inline_call = inline_call;
+  e->info.blocking = route.blocking;
   e->handler = std::move(route.handler);
   e->metrics = metrics_for(route.method + "\t" + route.path);
 
@@ -340,7 +339,7 @@ void Router::handle(HttpRequest request, Respond respond) {
     if (auto denied = authorize_(match->info.permission, request)) return fail(*denied, *match->metrics, path);
   }
 
-  if (match->inline_call) return run(match, std::move(request), std::move(path), std::move(request_id),
+  if (!match->info.blocking) return run(match, std::move(request), std::move(path), std::move(request_id),
                                      std::move(params), std::move(respond), started);
   workers_.post([this, match, request = std::move(request), path = std::move(path), request_id, params = std::move(params),
                  respond = std::move(respond), started]() mutable {

@@ -47,6 +47,7 @@ struct RouteInfo {
   std::string method, path, permission, summary;
   std::shared_ptr<const JsonSchema> request_schema;   // may be null
   std::shared_ptr<const JsonSchema> response_schema;  // may be null
+  bool blocking = true;
 };
 
 class Router final : public HttpHandler {
@@ -59,10 +60,10 @@ class Router final : public HttpHandler {
   void set_tls(bool tls) { tls_ = tls; }
 
   // Adds a route. `owner` is the plugin name ("kernel" for the kernel's own),
-  // `gate` the plugin's gate (null for the kernel), `inline_call` runs the
-  // handler on the event loop (only for cheap, non-blocking kernel routes).
+  // `gate` the plugin's gate (null for the kernel). A route with blocking =
+  // false runs on the event loop, any other on the worker pool.
   // Throws std::invalid_argument for a bad path, a bad schema or a duplicate.
-  void add(const std::string& owner, std::shared_ptr<PluginGate> gate, Route route, bool inline_call = false);
+  void add(const std::string& owner, std::shared_ptr<PluginGate> gate, Route route);
   // Removes an owner's routes and destroys their handlers; call after the gate is drained.
   void remove_owner(const std::string& owner);
   int route_count(const std::string& owner) const;

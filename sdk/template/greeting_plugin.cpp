@@ -32,7 +32,8 @@ class GreetingPlugin final : public wangban::Plugin {
                       [this](const wangban::Request& req) {
                         auto who = req.query("name").value_or("世界");
                         return wangban::Response::json({{"message", salutation_ + "，" + who}});
-                      }});
+                      },
+                      /*blocking=*/false});  // answers from memory: may run on the event loop
 
     ctx.routes().add({"POST", "/greetings", "greeting.write", "记录一条问候 (store a greeting and publish an event)",
                       R"({"type":"object","required":["name"],"additionalProperties":false,

@@ -1,7 +1,5 @@
 // The browser test: a real kernel serving the built web UI, and Debian's Chromium driven by
 // playwright-core (tests/browser/plugins.test.mjs) through the admin console's plugin page.
-#include <cstdio>
-
 #include "../integration/support.hpp"
 
 using namespace wbtest;
@@ -17,13 +15,7 @@ TEST_CASE("the admin console lists the plugins with their states and reloads one
   std::string cmd = "WANGBAN_URL=" + k.url() + " WANGBAN_ADMIN_TOKEN=" + k.admin_token() +
                     " EXPECT_PLUGINS=probe=started,greeting=started,needs-missing=refused SCREENSHOT=" + shot +
                     " node " WANGBAN_BROWSER_SCRIPT " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p);
-  std::string out;
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  int status = pclose(p);
+  auto [out, status] = run_command(cmd);
   INFO(out);
   CHECK(status == 0);
   CHECK(out.find(" 0 failed") != std::string::npos);

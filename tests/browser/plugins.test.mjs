@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Browser test of the admin console's plugin page (/admin/plugins), run against a live kernel.
+// Browser test of the admin console's plugin page (/admin/plugins) and API docs page (/admin/api),
+// run against a live kernel.
 //
 //   (cd web && npm ci && npm run build)        # the kernel serves web/dist at /
 //   WANGBAN_URL=http://127.0.0.1:18080 WANGBAN_ADMIN_TOKEN=... \
@@ -8,6 +9,8 @@
 //
 // Uses playwright-core from web/node_modules with Debian's /usr/bin/chromium (CHROMIUM overrides
 // the path). Prints one line per check, then "N passed, N failed"; exits 0 only if none failed.
+// SCREENSHOT is the plugin page's picture; the API page's goes next to it with "-api" before the
+// extension (plugins.png → plugins-api.png). The API checks expect the greeting plugin loaded.
 
 import { createRequire } from 'node:module';
 
@@ -145,12 +148,18 @@ async function main() {
   });
   if (!launched) return;
 
-  let shotTaken = false;
-  const takeShot = async (page) => {
-    if (!screenshot || shotTaken || !page || page.isClosed()) return;
-    shotTaken = true;
-    await check(`screenshot saved to ${screenshot}`, () => page.screenshot({ path: screenshot, fullPage: true, timeout: waitMs() }));
+  // One picture of each page: plugins → SCREENSHOT, API docs → SCREENSHOT with "-api" before the extension.
+  const shots = {
+    plugins: { path: screenshot, taken: false },
+    api: { path: screenshot.replace(/(\.[^./\\]*)?$/, '-api$1'), taken: false },
   };
+  const takeShot = async (page, which = 'plugins') => {
+    const shot = shots[which];
+    if (!screenshot || shot.taken || !page || page.isClosed()) return;
+    shot.taken = true;
+    await check(`screenshot saved to ${shot.path}`, () => page.screenshot({ path: shot.path, fullPage: true, timeout: waitMs() }));
+  };
+  let apiPageReached = false;
 
   const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
@@ -177,9 +186,9 @@ async function main() {
       assert((await page.getByLabel('管理令牌', { exact: true }).count()) === 1, 'input not labelled 管理令牌');
     }))) return;
 
-    await check('header links to 接口文档 (OpenAPI)', async () => {
-      const link = page.getByRole('link', { name: '接口文档 (OpenAPI)' });
-      assert((await link.getAttribute('href', { timeout: waitMs() })) === '/api/openapi.json', 'wrong href');
+    await check('header links to 接口文档 (/admin/api)', async () => {
+      const link = page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '接口文档', exact: true });
+      assert((await link.getAttribute('href', { timeout: waitMs() })) === '/admin/api', 'wrong href');
     });
 
     await check('wrong token shows the error banner and the login form again', async () => {
@@ -300,11 +309,79 @@ async function main() {
       assert(stored === 0, 'sessionStorage still holds a token');
     });
 
+    // The API docs page: public, so it works without the token (退出 above cleared it).
+    const apiRoutes = page.locator('[data-testid="api-route"]');
+    const apiRoute = (method, path) =>
+      page.locator(`[data-testid="api-route"][data-method=${JSON.stringify(method)}][data-path=${JSON.stringify(path)}]`);
+    const hello = apiRoute('GET', '/api/greeting/hello');
+    const reload = apiRoute('POST', '/api/admin/plugins/{name}/reload');
+    const greetings = apiRoute('POST', '/api/greeting/greetings');
+    const filter = page.locator('#api-filter');
+    const docsLink = page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '接口文档', exact: true });
+
+    apiPageReached = await check('header link 接口文档 opens /admin/api', async () => {
+      await docsLink.click({ timeout: waitMs() });
+      await page.waitForURL((url) => url.pathname === '/admin/api', { timeout: waitMs() });
+      await page.getByRole('heading', { level: 1, name: '接口文档' }).waitFor({ state: 'visible', timeout: waitMs() });
+      return await page.title();
+    });
+
+    if (apiPageReached) {
+      await check('API page lists GET /api/greeting/hello', async () => {
+        await hello.waitFor({ state: 'visible', timeout: waitMs() });
+        assert((await hello.count()) === 1, `${await hello.count()} matching routes`);
+        const count = (await page.locator('[data-testid="api-count"]').innerText()).trim();
+        return `${await apiRoutes.count()} routes; ${count}`;
+      });
+
+      await check('API page lists POST /api/admin/plugins/{name}/reload with permission admin.plugins.reload', async () => {
+        await reload.waitFor({ state: 'visible', timeout: waitMs() });
+        const perm = (await reload.locator('[data-testid="api-permission"]').innerText()).replace(/\s+/g, ' ').trim();
+        assert(perm.includes('所需权限') && perm.includes('admin.plugins.reload'), `permission shows "${perm}"`);
+        return perm;
+      });
+
+      await check('API page links 下载 OpenAPI JSON to /api/openapi.json', async () => {
+        const link = page.getByRole('link', { name: '下载 OpenAPI JSON' });
+        assert((await link.getAttribute('href', { timeout: waitMs() })) === '/api/openapi.json', 'wrong href');
+      });
+
+      await check('filter "greeting" hides the reload route and keeps the greeting route', async () => {
+        assert((await page.getByLabel('筛选接口', { exact: true }).count()) === 1, 'input not labelled 筛选接口');
+        await filter.fill('greeting', { timeout: waitMs() });
+        await waitUntil(async () => (await reload.isHidden()) && (await hello.isVisible()), 'the filter to apply');
+        return (await page.locator('[data-testid="api-count"]').innerText()).trim();
+      });
+
+      await check('expand POST /api/greeting/greetings: request schema shows name 必填', async () => {
+        const toggle = greetings.locator('[data-testid="api-toggle"]');
+        assert((await toggle.getAttribute('aria-expanded', { timeout: waitMs() })) === 'false', 'not collapsed at first');
+        assert((await toggle.innerText()).includes('展开'), `toggle reads "${await toggle.innerText()}"`);
+        await toggle.click({ timeout: waitMs() });
+        await waitUntil(async () => (await toggle.getAttribute('aria-expanded')) === 'true', 'aria-expanded="true"');
+        const prop = greetings.locator('[data-testid="api-request-schema"] [data-testid="schema-prop"][data-name="name"]');
+        await prop.first().waitFor({ state: 'visible', timeout: waitMs() });
+        const line = (await prop.first().innerText()).replace(/\s+/g, ' ').trim();
+        const mark = (await prop.first().locator('[data-testid="schema-required"]').innerText()).trim();
+        assert(mark === '必填', `no 必填 in "${line}"`);
+        return line;
+      });
+
+      await check('clearing the filter shows every route again', async () => {
+        await filter.fill('', { timeout: waitMs() });
+        await waitUntil(async () => (await reload.isVisible()) && (await hello.isVisible()), 'all routes to be shown');
+        return `${await apiRoutes.count()} routes`;
+      });
+
+      await takeShot(page, 'api');
+    }
+
     await check('no uncaught JavaScript errors on the page', () => {
       assert(pageErrors.length === 0, pageErrors.join(' | '));
     });
   } finally {
     await takeShot(page).catch(() => {});
+    if (apiPageReached) await takeShot(page, 'api').catch(() => {});
   }
 }
 

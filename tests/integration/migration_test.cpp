@@ -34,12 +34,7 @@ TEST_CASE("`wangban migrate` applies the kernel's and the plugins' migrations an
   KernelProcess k(options(folder, {"migrating"}));
   CHECK(k.terminate() == 0);
   std::string cmd = KernelOptions{}.wangban.string() + " migrate --config " + k.config_path().string() + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p);
-  std::string out;
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  CHECK(pclose(p) == 0);
+  auto [out, status] = run_command(cmd);
+  CHECK(status == 0);
   CHECK(out.find("migrations applied; 0 plugin(s) could not be migrated") != std::string::npos);
 }

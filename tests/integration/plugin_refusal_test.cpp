@@ -92,15 +92,8 @@ TEST_CASE("`wangban plugins list` shows name, version, state and the reason of a
   PluginFolder folder({"greeting", "needs-missing"});
   KernelProcess k(options(folder, {"greeting", "needs-missing"}));
   std::string cmd = KernelOptions{}.wangban.string() + " plugins list --config " + k.config_path().string() + " 2>/dev/null";
-  std::string out;
-  {
-    FILE* p = popen(cmd.c_str(), "r");
-    REQUIRE(p);
-    char buf[4096];
-    std::size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    CHECK(pclose(p) == 0);
-  }
+  auto [out, status] = run_command(cmd);
+  CHECK(status == 0);
   CHECK(out.find("greeting         1.0.0      loaded") != std::string::npos);
   CHECK(out.find("needs-missing    1.0.0      refused   requires nonexistent >=1.0, which is not enabled") != std::string::npos);
 }

@@ -74,6 +74,18 @@ inline bool maps_contain(pid_t pid, const std::string& needle) {
   return false;
 }
 
+// Runs a shell command; returns its standard output (and error, if redirected) and exit status.
+inline std::pair<std::string, int> run_command(const std::string& cmd) {
+  FILE* p = popen(cmd.c_str(), "r");
+  REQUIRE(p);
+  std::string out;
+  char buf[4096];
+  std::size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  int status = pclose(p);
+  return {out, WIFEXITED(status) ? WEXITSTATUS(status) : -1};
+}
+
 inline int count_lines_with(const std::string& text, const std::string& needle) {
   int n = 0;
   std::size_t at = 0;

@@ -24,7 +24,7 @@ class ProbePlugin final : public wangban::Plugin {
     const std::string pub(wangban::kPublic);
     r.add({"GET", "/ping", pub, "a tiny JSON answer", "", "", [](const wangban::Request&) {
              return wangban::Response::json({{"pong", true}, {"version", PROBE_VERSION}});
-           }});
+           }, false});
     r.add({"GET", "/slow", pub, "answers after ?ms= milliseconds", "", "", [this](const wangban::Request& req) {
              auto ms = std::stoi(req.query("ms").value_or("100"));
              ++slow_active_;

@@ -61,9 +61,19 @@ async function toApiError(res: Response): Promise<ApiError> {
   );
 }
 
-async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+interface RequestOptions {
+  /** Send the admin token (default). Public endpoints pass false, so a stale token does not log out. */
+  auth?: boolean;
+}
+
+async function request<T>(
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+  { auth = true }: RequestOptions = {},
+): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
-  if (adminToken.value) headers.Authorization = `Bearer ${adminToken.value}`;
+  if (auth && adminToken.value) headers.Authorization = `Bearer ${adminToken.value}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
 
   const ctrl = new AbortController();
@@ -87,7 +97,7 @@ async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown):
 
   if (!res.ok) {
     const err = await toApiError(res);
-    if (res.status === 401) clearAdminToken();
+    if (auth && res.status === 401) clearAdminToken();
     throw err;
   }
   try {
@@ -104,4 +114,25 @@ export async function listPlugins(): Promise<PluginInfo[]> {
 
 export function reloadPlugin(name: string): Promise<PluginInfo> {
   return request<PluginInfo>('POST', `/api/admin/plugins/${encodeURIComponent(name)}/reload`, {});
+}
+
+/** A JSON Schema (draft-07 subset as the kernel emits it); read defensively. */
+export type JsonSchema = Record<string, unknown>;
+
+/** The parts of the kernel's OpenAPI 3.1 document that the console reads. */
+export interface OpenApiDocument {
+  openapi?: string;
+  info?: { title?: string; version?: string; description?: string };
+  paths?: Record<string, Record<string, unknown>>;
+  components?: { schemas?: Record<string, JsonSchema> };
+}
+
+export const OPENAPI_URL = '/api/openapi.json';
+
+/** The platform's OpenAPI document (public: sent without the admin token). */
+export async function getOpenApi(): Promise<OpenApiDocument> {
+  const doc = await request<unknown>('GET', OPENAPI_URL, undefined, { auth: false });
+  const paths = doc && typeof doc === 'object' ? (doc as OpenApiDocument).paths : null;
+  if (!paths || typeof paths !== 'object') throw new ApiError(0, '接口文档格式无法识别（缺少 paths）。');
+  return doc as OpenApiDocument;
 }

@@ -1,5 +1,6 @@
 import { createRouter, createWebHistory } from 'vue-router';
 import PluginsPage from './views/PluginsPage.vue';
+import ApiDocsPage from './views/ApiDocsPage.vue';
 import NotFoundPage from './views/NotFoundPage.vue';
 
 const SITE = '网办管理控制台';
@@ -10,6 +11,7 @@ export const router = createRouter({
     { path: '/', redirect: '/admin/plugins' },
     { path: '/admin', redirect: '/admin/plugins' },
     { path: '/admin/plugins', name: 'plugins', component: PluginsPage, meta: { title: '插件管理' } },
+    { path: '/admin/api', name: 'api-docs', component: ApiDocsPage, meta: { title: '接口文档' } },
     { path: '/:pathMatch(.*)*', name: 'not-found', component: NotFoundPage, meta: { title: '页面不存在' } },
   ],
 });

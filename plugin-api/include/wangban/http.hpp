@@ -4,7 +4,7 @@
 // the server, parses and validates the request (content type, size, JSON
 // syntax, the route's request schema, the caller's permission) before the
 // handler runs, and calls handlers on its worker pool, so a handler may block
-// on the database. A handler answers with a Response or throws wangban::Problem.
+// on the database (unless the route is declared non-blocking, see Route). A handler answers with a Response or throws wangban::Problem.
 // Requests are read-only and live for the duration of the handler call.
 #pragma once
 
@@ -68,6 +68,11 @@ struct Route {
   std::string request_schema;   // JSON Schema draft-07 text of the body; empty: no body accepted
   std::string response_schema;  // JSON Schema draft-07 text of the 2xx body; empty: unspecified
   Handler handler;
+  // true (default): the handler may block (database, files, crypto, upstream calls) and runs on
+  // the worker pool. false: it neither blocks nor takes long (answers from memory), and runs on
+  // the event loop, saving two thread hand-offs per request. A false route that blocks stalls
+  // every connection of its loop: when in doubt, leave it true.
+  bool blocking = true;
 };
 
 // Route registration for one plugin. Registering the same method and path twice throws.

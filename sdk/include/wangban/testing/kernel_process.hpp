@@ -111,6 +111,7 @@ struct KernelOptions {
   std::string extra_toml;                                       // appended to the config (e.g. [plugins.x] tables)
   std::map<std::string, std::string> env;                       // extra environment (WANGBAN_* overrides)
   fs::path web_root;                                            // serve a built web UI
+  fs::path tls_certificate, tls_private_key;                    // both set: the kernel serves HTTPS
   std::chrono::milliseconds start_timeout{30000};
   bool expect_start = true;                                     // false: the kernel is expected to exit
 };
@@ -159,6 +160,13 @@ class KernelProcess {
     bool up = wait_until(
         [&] {
           if (!running()) return true;
+          if (tls()) {
+            httplib::SSLClient c("127.0.0.1", port_);
+            c.enable_server_certificate_verification(false);
+            c.set_connection_timeout(std::chrono::milliseconds(200));
+            auto r = c.Get("/healthz");
+            return r && r->status == 200;
+          }
           httplib::Client c("127.0.0.1", port_);
           c.set_connection_timeout(std::chrono::milliseconds(200));
           auto r = c.Get("/healthz");
@@ -221,7 +229,8 @@ class KernelProcess {
     std::ifstream in(log_path());
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  bool tls() const { return !options_.tls_certificate.empty(); }
+  std::string url() const { return (tls() ? "https" : "http") + std::string("://127.0.0.1:") + std::to_string(port_); }
 
   // A client for this kernel; with `admin`, the administrator bearer token is sent.
   httplib::Client client(bool admin = false) const {
@@ -267,6 +276,9 @@ class KernelProcess {
     out << "[log]\nlevel = \"info\"\n\n";
     out << "[server]\nhost = \"127.0.0.1\"\nport = 0\nio_threads = 2\nshutdown_grace_ms = 10000\n";
     if (!options_.web_root.empty()) out << "web_root = " << quote(fs::absolute(options_.web_root).string()) << "\n";
+    if (tls())
+      out << "tls_certificate = " << quote(fs::absolute(options_.tls_certificate).string()) << "\ntls_private_key = "
+          << quote(fs::absolute(options_.tls_private_key).string()) << "\n";
     out << "\n[database]\n";
     if (postgres_) {
       out << "driver = \"postgresql\"\nhost = " << quote(ScratchPostgres::host()) << "\nport = " << ScratchPostgres::port()
