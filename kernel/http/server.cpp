@@ -219,6 +219,22 @@ void Server::start() {
   unsigned n = std::max(1u, o.threads);
   auto address = net::ip::make_address(o.host);
   unsigned short port = o.port;
+  auto bind_error = [&](const beast::error_code& ec, unsigned short p) {
+    return std::runtime_error("cannot listen on " + o.host + ":" + std::to_string(p) + ": " + ec.message() +
+                              (ec == net::error::address_in_use
+                                   ? " (is another server running? choose another port with WANGBAN_SERVER_PORT)"
+                                   : ""));
+  };
+  if (port != 0) {
+    // SO_REUSEPORT would let a second server share the port silently: probe without it first.
+    net::io_context probe_io;
+    tcp::acceptor probe(probe_io);
+    beast::error_code ec;
+    probe.open(tcp::endpoint(address, port).protocol(), ec);
+    probe.set_option(net::socket_base::reuse_address(true), ec);
+    probe.bind(tcp::endpoint(address, port), ec);
+    if (ec) throw bind_error(ec, port);
+  }
   for (unsigned i = 0; i != n; ++i) {
     impl_->loops.push_back(std::make_unique<net::io_context>(1));
     impl_->guards.push_back(net::make_work_guard(*impl_->loops.back()));
@@ -228,7 +244,9 @@ void Server::start() {
     acceptor->set_option(net::socket_base::reuse_address(true));
     int one = 1;
     ::setsockopt(acceptor->native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
-    acceptor->bind(ep);
+    beast::error_code ec;
+    acceptor->bind(ep, ec);
+    if (ec) throw bind_error(ec, port);
     acceptor->listen(4096);
     acceptor->non_blocking(true);
     if (port == 0) port = acceptor->local_endpoint().port();

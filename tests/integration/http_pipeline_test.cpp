@@ -156,3 +156,17 @@ TEST_CASE("SIGTERM lets a request in flight finish, then the kernel exits cleanl
   CHECK((*slow)->status == 200);
   CHECK(p.k.log_text().find("plugin probe stopped") != std::string::npos);
 }
+
+TEST_CASE("a second kernel on a port already in use refuses to start and says why") {
+  PluginFolder folder({"greeting"});
+  KernelProcess k(options(folder, {"greeting"}));
+  auto [out, status] = run_command("WANGBAN_SERVER_PORT=" + std::to_string(k.port()) + " " +
+                                   KernelOptions{}.wangban.string() + " serve --config " + k.config_path().string() +
+                                   " 2>&1");
+  CHECK(status == 3);
+  CHECK(out.find("cannot listen on 127.0.0.1:" + std::to_string(k.port()) + ": Address already in use") !=
+        std::string::npos);
+  auto still = k.client().Get("/healthz");
+  REQUIRE(still);
+  CHECK(still->status == 200);
+}
