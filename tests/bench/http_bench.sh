@@ -121,16 +121,19 @@ nginx_url="http://127.0.0.1:$nginx_port/hello.json"
 for conns in 64 512; do
   load nginx "$nginx_url" "$conns"
   load kernel "$kernel_url" "$conns"
+  # A blocking route: a SQLite read on the worker pool (demo greeting 1), for comparison.
+  load kernel-db "http://127.0.0.1:$kernel_port/api/greeting/greetings/1" "$conns"
 done
 loaded_rss_kb=$(awk '/VmRSS/{print $2}' "/proc/$kernel_pid/status")
 
 echo
 echo "Wangban kernel vs nginx — same machine, same run ($(nproc) cores, wrk -t2, ${secs}s per load)"
-echo "route: GET /api/greeting/hello ($(wc -c <"$work/hello.json") bytes of JSON) vs nginx static file of the same bytes"
-printf '%-7s %6s %12s %10s %8s %8s %14s\n' server conns "requests/s" p99 errors non-2xx "fresh client"
+echo "kernel: GET /api/greeting/hello ($(wc -c <"$work/hello.json") bytes of JSON, non-blocking route on the event loop)"
+echo "nginx: a static file of the same bytes; kernel-db: GET /api/greeting/greetings/1 (SQLite read on the worker pool)"
+printf '%-9s %6s %12s %10s %8s %8s %14s\n' server conns "requests/s" p99 errors non-2xx "fresh client"
 for r in "${results[@]}"; do
   IFS='|' read -r name conns rps p99 errors non2xx fresh <<<"$r"
-  printf '%-7s %6s %12s %10s %8s %8s %11s ms\n' "$name" "$conns" "$rps" "$p99" "$errors" "$non2xx" "$fresh"
+  printf '%-9s %6s %12s %10s %8s %8s %11s ms\n' "$name" "$conns" "$rps" "$p99" "$errors" "$non2xx" "$fresh"
 done
 for conns in 64 512; do
   n=$(printf '%s\n' "${results[@]}" | awk -F'|' -v c="$conns" '$1=="nginx"&&$2==c{print $3}')
