@@ -66,7 +66,7 @@ json openapi(const Router& router) {
     json ok = {{"description", "成功 (success)"}};
     if (r.response_schema) ok["content"] = {{"application/json", {{"schema", r.response_schema->document()}}}};
     if (!r.blocking) op["x-runs-on-event-loop"] = true;
-    op["responses"] = {{r.method == "POST" ? "200" : "200", ok},
+    op["responses"] = {{"200", ok},
                        {"default", {{"description", "错误 (problem details, RFC 9457)"},
                                     {"content", {{"application/problem+json", {{"schema", {{"$ref", "#/components/schemas/Problem"}}}}}}}}}};
     std::string method = r.method;

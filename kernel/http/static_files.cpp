@@ -1,6 +1,7 @@
 // StaticFiles: file lookup, content types, ETags and cache control.
 #include "http/static_files.hpp"
 
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -40,8 +41,10 @@ std::optional<HttpResponse> StaticFiles::serve(const std::string& path,
   bool immutable = file.parent_path().filename() == "assets";
   std::error_code ec;
   auto size = fs::file_size(file, ec);
-  auto mtime = fs::last_write_time(file, ec).time_since_epoch().count();
-  std::string etag = "\"" + std::to_string(size) + "-" + std::to_string(mtime) + "\"";
+  auto mtime = static_cast<unsigned long long>(fs::last_write_time(file, ec).time_since_epoch().count());
+  char tag[64];
+  std::snprintf(tag, sizeof tag, "\"%llx-%llx\"", static_cast<unsigned long long>(size), mtime);
+  std::string etag = tag;
   HttpResponse r;
   r.headers.emplace_back("etag", etag);
   r.headers.emplace_back("cache-control", immutable ? "public, max-age=31536000, immutable" : "no-cache");

@@ -199,7 +199,7 @@ void PluginHost::migrate() {
   publish_status();
 }
 
-json PluginHost::plugin_config(Slot& slot, const Manifest& m) {
+json PluginHost::plugin_config(const Manifest& m) {
   json section = json::object();
   if (auto it = config_.plugins.sections.find(m.name); it != config_.plugins.sections.end()) section = it->second;
   if (m.config_schema.empty()) return section;
@@ -209,7 +209,6 @@ json PluginHost::plugin_config(Slot& slot, const Manifest& m) {
   if (!errors.empty())
     throw std::invalid_argument(config_.file.string() + ": plugins." + m.name + (errors[0].pointer.empty() ? "" : ".") +
                                 errors[0].pointer.substr(errors[0].pointer.empty() ? 0 : 1) + ": " + errors[0].message);
-  (void)slot;
   return section;
 }
 
@@ -225,7 +224,7 @@ void PluginHost::start_slot(Slot& s) {
   }
   try {
     s.gate = std::make_shared<PluginGate>();
-    s.context = std::make_unique<PluginContext>(services_, m.name, plugin_config(s, m), s.gate, named_logger(m.name));
+    s.context = std::make_unique<PluginContext>(services_, m.name, plugin_config(m), s.gate, named_logger(m.name));
     s.plugin = s.library->create();
     s.plugin->start(*s.context);
     s.status.state = PluginState::started;

@@ -80,7 +80,7 @@ class PluginHost {
   void start_slot(Slot& slot);
   void teardown(Slot& slot);
   void refuse(Slot& slot, PluginState state, const std::string& reason);
-  nlohmann::json plugin_config(Slot& slot, const Manifest& m);
+  nlohmann::json plugin_config(const Manifest& m);
 
   void publish_status();  // copies the slots' status for list(); call with mutex_ held
 

@@ -97,3 +97,17 @@ TEST_CASE("`wangban plugins list` shows name, version, state and the reason of a
   CHECK(out.find("greeting         1.0.0      loaded") != std::string::npos);
   CHECK(out.find("needs-missing    1.0.0      refused   requires nonexistent >=1.0, which is not enabled") != std::string::npos);
 }
+
+TEST_CASE("a plugin's config section is checked against its schema before it starts") {
+  PluginFolder folder({"greeting"});
+  auto o = options(folder, {"greeting"});
+  o.extra_toml = "[plugins.greeting]\nsalutation = 5\n";
+  KernelProcess k(o);
+  auto s = plugin_status(k, "greeting");
+  CHECK(s["state"] == "failed");
+  auto reason = s["reason"].get<std::string>();
+  CHECK(reason.find("platform.toml: plugins.greeting.salutation:") != std::string::npos);
+  auto hello = k.client().Get("/api/greeting/hello");
+  REQUIRE(hello);
+  CHECK(hello->status == 404);
+}
