@@ -16,6 +16,8 @@
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "http/static_files.hpp"
+#include "identity/identity_routes.hpp"
+#include "identity/identity_service.hpp"
 #include "plugins/plugin_host.hpp"
 #include "scheduler/timer_service.hpp"
 #include "util/digest.hpp"
@@ -68,6 +70,7 @@ struct Kernel::Impl {
   std::unique_ptr<FileBlobStore> blobs;
   TimerService timers;
   std::unique_ptr<EventBus> events;
+  std::unique_ptr<IdentityService> identity;
   Router router;
   std::unique_ptr<PluginHost> plugins;
   std::unique_ptr<Server> server;
@@ -112,18 +115,13 @@ void Kernel::open(bool migrate) {
 
 void Kernel::start() {
   auto& k = *impl_;
-  k.router.set_authorize([token = k.admin_token](const std::string&, const HttpRequest& req) -> std::optional<Problem> {
-    auto auth = req.header("authorization");
-    if (!auth || !auth->starts_with("Bearer "))
-      return Problem::unauthorized("auth.required", "需要管理令牌 (send Authorization: Bearer <admin token>)");
-    if (!constant_time_equal(auth->substr(7), token))
-      return Problem::unauthorized("auth.invalid_token", "管理令牌不正确 (the administrator token is wrong)");
-    return std::nullopt;
-  });
+  k.identity = std::make_unique<IdentityService>(*k.database, k.config.identity, k.admin_token, named_logger("identity"));
+  k.router.set_resolver([identity = k.identity.get()](const HttpRequest& req) { return identity->resolve(req); });
   if (!k.config.server.web_root.empty()) k.router.set_static_files(std::make_shared<StaticFiles>(k.config.server.web_root));
   k.router.set_tls(!k.config.server.tls_certificate.empty());
   register_kernel_routes({k.router, *k.plugins, *k.database, *k.events, *k.migrator,
                           std::chrono::milliseconds(k.config.server.shutdown_grace_ms)});
+  register_identity_routes(k.router, *k.identity, !k.config.server.tls_certificate.empty());
   k.plugins->start();
   k.events->start();
   ServerOptions o;

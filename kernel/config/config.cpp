@@ -93,6 +93,15 @@ const std::vector<Key>& keys() {
     i_("events", "max_attempts", 1, 1000, [](KernelConfig& c) -> auto& { return c.events.max_attempts; });
     i_("events", "backoff_base_ms", 1, 3600000, [](KernelConfig& c) -> auto& { return c.events.backoff_base_ms; });
     i_("events", "backoff_max_ms", 1, 86400000, [](KernelConfig& c) -> auto& { return c.events.backoff_max_ms; });
+    i_("identity", "session_idle_seconds", 1, 31536000, [](KernelConfig& c) -> auto& { return c.identity.session_idle_seconds; });
+    i_("identity", "session_absolute_seconds", 1, 31536000, [](KernelConfig& c) -> auto& { return c.identity.session_absolute_seconds; });
+    i_("identity", "lockout_threshold", 1, 1000, [](KernelConfig& c) -> auto& { return c.identity.lockout_threshold; });
+    i_("identity", "lockout_base_seconds", 1, 86400, [](KernelConfig& c) -> auto& { return c.identity.lockout_base_seconds; });
+    i_("identity", "lockout_max_seconds", 1, 604800, [](KernelConfig& c) -> auto& { return c.identity.lockout_max_seconds; });
+    i_("identity", "password_min_length", 8, 128, [](KernelConfig& c) -> auto& { return c.identity.password_min_length; });
+    i_("identity", "argon2_time_cost", 1, 100, [](KernelConfig& c) -> auto& { return c.identity.argon2_time_cost; });
+    i_("identity", "argon2_memory_kib", 8, 4194304, [](KernelConfig& c) -> auto& { return c.identity.argon2_memory_kib; });
+    i_("identity", "argon2_parallelism", 1, 64, [](KernelConfig& c) -> auto& { return c.identity.argon2_parallelism; });
     return v;
   }();
   return k;
@@ -240,8 +249,9 @@ KernelConfig KernelConfig::load(const fs::path& file, const std::map<std::string
   for (auto& [key, node] : root) {
     std::string name(key.str());
     if (auto* table = node.as_table()) {
-      if (name != "log" && name != "server" && name != "database" && name != "plugins" && name != "events")
-        fail(file, name, "unknown section (expected log, server, database, plugins, events)");
+      if (name != "log" && name != "server" && name != "database" && name != "plugins" && name != "events" &&
+          name != "identity")
+        fail(file, name, "unknown section (expected log, server, database, plugins, events, identity)");
       for (auto& [sub, subnode] : *table) {
         std::string subname(sub.str());
         if (name == "plugins" && subnode.is_table()) {

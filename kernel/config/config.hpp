@@ -64,6 +64,18 @@ struct EventsConfig {
   int backoff_max_ms = 60000;           // cap of the retry delay
 };
 
+struct IdentityConfig {
+  int session_idle_seconds = 1800;       // a session unused this long expires
+  int session_absolute_seconds = 43200;  // a session expires this long after login, used or not
+  int lockout_threshold = 5;             // failed logins before an account name is locked
+  int lockout_base_seconds = 60;         // first lock; doubled for each further lock
+  int lockout_max_seconds = 3600;        // cap of a lock
+  int password_min_length = 10;          // characters
+  int argon2_time_cost = 3;              // Argon2id iterations
+  int argon2_memory_kib = 65536;         // Argon2id memory
+  int argon2_parallelism = 1;            // Argon2id lanes
+};
+
 struct KernelConfig {
   std::filesystem::path file;           // where this was read from
   std::filesystem::path var_dir;        // state: database, blobs, tokens
@@ -75,6 +87,7 @@ struct KernelConfig {
   DatabaseConfig database;
   PluginsConfig plugins;
   EventsConfig events;
+  IdentityConfig identity;
 
   // Reads `file`, applies `env` overrides (normally the process environment).
   static KernelConfig load(const std::filesystem::path& file,

@@ -113,6 +113,57 @@ std::vector<MigrationFile> kernel_migrations() {
        "CREATE TABLE wb_event_retry (handler VARCHAR(200) NOT NULL, event_id VARCHAR(36) NOT NULL,"
        " attempts INTEGER NOT NULL, next_attempt_ms BIGINT NOT NULL, last_error TEXT NOT NULL,"
        " PRIMARY KEY (handler, event_id));\n"},
+      {"003_identity.sql", R"sql(
+CREATE TABLE wb_org_units (
+  id VARCHAR(36) PRIMARY KEY,
+  parent_id VARCHAR(36) REFERENCES wb_org_units (id),
+  level VARCHAR(16) NOT NULL,
+  name VARCHAR(200) NOT NULL,
+  division_code VARCHAR(12) NOT NULL,
+  path VARCHAR(1000) NOT NULL,
+  created_at VARCHAR(32) NOT NULL);
+CREATE INDEX wb_org_units_path ON wb_org_units (path);
+CREATE TABLE wb_accounts (
+  id VARCHAR(36) PRIMARY KEY,
+  kind VARCHAR(16) NOT NULL,
+  username VARCHAR(100) UNIQUE,
+  display_name VARCHAR(200) NOT NULL,
+  password_hash VARCHAR(200),
+  org_unit_id VARCHAR(36) REFERENCES wb_org_units (id),
+  disabled INTEGER NOT NULL,
+  created_at VARCHAR(32) NOT NULL);
+CREATE TABLE wb_roles (name VARCHAR(100) PRIMARY KEY, title VARCHAR(200) NOT NULL, built_in INTEGER NOT NULL);
+CREATE TABLE wb_role_permissions (
+  role VARCHAR(100) NOT NULL REFERENCES wb_roles (name),
+  permission VARCHAR(200) NOT NULL,
+  PRIMARY KEY (role, permission));
+CREATE TABLE wb_role_assignments (
+  account_id VARCHAR(36) NOT NULL REFERENCES wb_accounts (id),
+  role VARCHAR(100) NOT NULL REFERENCES wb_roles (name),
+  org_unit_id VARCHAR(36) NOT NULL REFERENCES wb_org_units (id),
+  PRIMARY KEY (account_id, role, org_unit_id));
+CREATE TABLE wb_sessions (
+  id VARCHAR(36) PRIMARY KEY,
+  token_hash CHAR(64) NOT NULL UNIQUE,
+  account_id VARCHAR(36) NOT NULL REFERENCES wb_accounts (id),
+  csrf_token CHAR(64) NOT NULL,
+  created_ms BIGINT NOT NULL,
+  last_seen_ms BIGINT NOT NULL,
+  expires_ms BIGINT NOT NULL,
+  client_ip VARCHAR(64) NOT NULL,
+  user_agent VARCHAR(300) NOT NULL,
+  revoked INTEGER NOT NULL);
+CREATE INDEX wb_sessions_account ON wb_sessions (account_id);
+CREATE TABLE wb_login_throttle (
+  name VARCHAR(200) PRIMARY KEY,
+  failures INTEGER NOT NULL,
+  locks INTEGER NOT NULL,
+  locked_until_ms BIGINT NOT NULL);
+INSERT INTO wb_roles (name, title, built_in) VALUES ('admin', '系统管理员', 1);
+INSERT INTO wb_role_permissions (role, permission) VALUES ('admin', '*');
+INSERT INTO wb_roles (name, title, built_in) VALUES ('auditor', '安全审计员', 1);
+INSERT INTO wb_role_permissions (role, permission) VALUES ('auditor', 'audit.read');
+)sql"},
   };
 }
 

@@ -14,6 +14,7 @@
 
 namespace soci {
 class connection_pool;
+class row;
 }
 
 namespace wangban::kernel {
@@ -39,6 +40,10 @@ class SqlDatabase final : public Database {
   std::unique_ptr<soci::connection_pool> pool_;
   std::string description_;
 };
+
+// An integer column of a row whatever type the backend reports for it (SQLite reports
+// expressions and some declared types loosely); NULL reads as 0.
+long long row_integer(const soci::row& r, std::size_t column);
 
 // Current UTC time as ISO 8601 with milliseconds ("2026-11-27T01:02:03.456Z").
 std::string utc_now_iso();

@@ -32,20 +32,6 @@ bool valid_topic(std::string_view t) {
   return true;
 }
 
-// An integer column whatever type the backend reports for it (SQLite reports
-// expressions loosely); NULL reads as 0.
-long long row_integer(const soci::row& r, std::size_t i) {
-  if (r.get_indicator(i) == soci::i_null) return 0;
-  switch (r.get_properties(i).get_data_type()) {
-    case soci::dt_integer: return r.get<int>(i);
-    case soci::dt_long_long: return r.get<long long>(i);
-    case soci::dt_unsigned_long_long: return static_cast<long long>(r.get<unsigned long long>(i));
-    case soci::dt_double: return static_cast<long long>(r.get<double>(i));
-    case soci::dt_string: return std::stoll(r.get<std::string>(i));
-    default: throw std::runtime_error("unexpected column type for an integer");
-  }
-}
-
 }  // namespace
 
 EventBus::EventBus(Database& db, const EventsConfig& config, std::shared_ptr<spdlog::logger> log)

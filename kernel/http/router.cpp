@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "http/json_schema.hpp"
+#include "identity/identity_service.hpp"
 #include "http/route_metrics.hpp"
 #include "http/static_files.hpp"
 #include "plugins/plugin_gate.hpp"
@@ -85,9 +86,9 @@ bool is_json_content_type(const std::optional<std::string>& ct) {
 class RequestView final : public Request {
  public:
   RequestView(const HttpRequest& r, std::string path, std::string query, std::string request_id,
-              std::vector<std::pair<std::string, std::string>> params, nlohmann::json body)
+              std::vector<std::pair<std::string, std::string>> params, nlohmann::json body, const Principal& who)
       : r_(r), path_(std::move(path)), query_(std::move(query)), id_(std::move(request_id)),
-        params_(std::move(params)), json_(std::move(body)) {}
+        params_(std::move(params)), json_(std::move(body)), who_(who) {}
 
   std::string_view method() const override { return r_.method; }
   std::string_view path() const override { return path_; }
@@ -119,13 +120,23 @@ class RequestView final : public Request {
   const nlohmann::json& json() const override { return json_; }
   const std::string& request_id() const override { return id_; }
   const std::string& client_ip() const override { return r_.client_ip; }
+  const Principal& principal() const override { return who_; }
 
  private:
   const HttpRequest& r_;
   std::string path_, query_, id_;
   std::vector<std::pair<std::string, std::string>> params_;
   nlohmann::json json_;
+  const Principal& who_;
 };
+
+bool carries_credentials(const HttpRequest& r) {
+  if (r.header("authorization")) return true;
+  auto c = r.header("cookie");
+  return c && c->find(IdentityService::kSessionCookie) != std::string::npos;
+}
+
+bool changes_state(std::string_view method) { return method != "GET" && method != "HEAD" && method != "OPTIONS"; }
 
 }  // namespace
 
@@ -335,11 +346,9 @@ void Router::handle(HttpRequest request, Respond respond) {
                 *unmatched_metrics_, path);
   }
 
-  if (authorize_ && match->info.permission != kPublic) {
-    if (auto denied = authorize_(match->info.permission, request)) return fail(*denied, *match->metrics, path);
-  }
-
-  if (!match->info.blocking) return run(match, std::move(request), std::move(path), std::move(request_id),
+  // Resolving the caller may read the database: only non-blocking routes without credentials run inline.
+  bool inline_call = !match->info.blocking && match->info.permission == kPublic && !carries_credentials(request);
+  if (inline_call) return run(match, std::move(request), std::move(path), std::move(request_id),
                                      std::move(params), std::move(respond), started);
   workers_.post([this, match, request = std::move(request), path = std::move(path), request_id, params = std::move(params),
                  respond = std::move(respond), started]() mutable {
@@ -354,6 +363,30 @@ void Router::run(const std::shared_ptr<Entry>& entry, HttpRequest request, std::
   auto query_at = request.target.find('?');
   std::string query = query_at == std::string::npos ? std::string() : request.target.substr(query_at + 1);
   try {
+    // Who calls, and may they?
+    Caller caller;
+    if (resolve_ && (entry->info.permission != kPublic || carries_credentials(request))) caller = resolve_(request);
+    const auto& who = caller.principal;
+    const auto& perm = entry->info.permission;
+    if (perm != kPublic) {
+      if (!who.authenticated()) {
+        if (caller.rejected == "auth.session_expired")
+          throw Problem::unauthorized("auth.session_expired", "登录已过期，请重新登录 (the session has expired)");
+        if (!caller.rejected.empty())
+          throw Problem::unauthorized("auth.invalid_token", "登录凭据无效，请重新登录 (the session or token is not valid)");
+        throw Problem::unauthorized("auth.required", "请先登录 (log in, or send Authorization: Bearer <token>)");
+      }
+      if (perm != kAuthenticated && !who.has(perm)) {
+        log_->warn("denied {} {} to {} ({}): needs {}", request.method, path,
+                   who.account_id.empty() ? who.display_name : who.account_id, request.client_ip, perm);
+        throw Problem(403, "auth.forbidden", "没有权限执行此操作 (requires permission " + perm + ")",
+                      json{{"permission", perm}}.dump());
+      }
+    }
+    if (caller.via_cookie && changes_state(request.method) &&
+        !constant_time_equal(request.header("x-csrf-token").value_or(""), caller.csrf_token))
+      throw Problem(403, "auth.csrf", "请求缺少有效的 CSRF 令牌，请刷新页面后重试 (send the session's X-CSRF-Token)");
+
     // The body: JSON when present, validated against the route's schema.
     json body;
     bool has_body = !request.body.empty();
@@ -388,7 +421,7 @@ void Router::run(const std::shared_ptr<Entry>& entry, HttpRequest request, std::
     if (pass && !*pass)
       throw Problem(503, "plugin.unavailable", "插件 " + entry->info.owner + " 正在重新加载，请稍后重试 (the plugin is reloading)",
                     json{{"plugin", entry->info.owner}}.dump());
-    RequestView view(request, path, std::move(query), request_id, std::move(params), std::move(body));
+    RequestView view(request, path, std::move(query), request_id, std::move(params), std::move(body), who);
     Response r = entry->handler(view);
     out.status = r.status;
     out.body = std::move(r.body);

@@ -1,7 +1,8 @@
 // Router: the kernel's request pipeline between the HTTP front and the handlers.
 //
-// For each request: request id, route match (404/405), permission check,
-// body checks (413 too large, 415 not JSON, 400 malformed JSON with its
+// For each request: request id, route match (404/405), the caller (session
+// cookie or bearer token) and the route's permission (401/403, CSRF token for
+// cookie-authenticated changes), body checks (413 too large, 415 not JSON, 400 malformed JSON with its
 // position, 400 schema violations listed), then the handler on the worker
 // pool (or inline for the kernel's cheap routes) inside the owning plugin's
 // gate (503 while it reloads). Problems and exceptions become
@@ -38,9 +39,11 @@ class RouteMetrics;
 class StaticFiles;
 class WorkerPool;
 
-// Decides whether a request may call a route with this permission; returns the
-// problem to answer with (401/403) when it may not.
-using Authorize = std::function<std::optional<Problem>(const std::string& permission, const HttpRequest&)>;
+struct Caller;
+
+// Resolves who sent a request (session cookie, bearer token, or nobody). May block:
+// the router calls it on the worker pool.
+using ResolveCaller = std::function<Caller(const HttpRequest&)>;
 
 struct RouteInfo {
   std::string owner;  // plugin name or "kernel"
@@ -55,7 +58,7 @@ class Router final : public HttpHandler {
   Router(WorkerPool& workers, std::shared_ptr<spdlog::logger> log, std::size_t body_limit);
   ~Router() override;
 
-  void set_authorize(Authorize authorize) { authorize_ = std::move(authorize); }
+  void set_resolver(ResolveCaller resolve) { resolve_ = std::move(resolve); }
   void set_static_files(std::shared_ptr<StaticFiles> files) { static_ = std::move(files); }
   void set_tls(bool tls) { tls_ = tls; }
 
@@ -89,7 +92,7 @@ class Router final : public HttpHandler {
   WorkerPool& workers_;
   std::shared_ptr<spdlog::logger> log_;
   std::size_t body_limit_;
-  Authorize authorize_;
+  ResolveCaller resolve_;
   std::shared_ptr<StaticFiles> static_;
   bool tls_ = false;
   std::atomic<std::shared_ptr<const Table>> table_;

@@ -18,7 +18,7 @@
 namespace wangban {
 
 inline constexpr unsigned kApiMajor = 1;
-inline constexpr unsigned kApiMinor = 0;
+inline constexpr unsigned kApiMinor = 1;  // 1.1: Request::principal(), Route::blocking
 
 }  // namespace wangban
 

@@ -17,6 +17,8 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "wangban/principal.hpp"
+
 namespace wangban {
 
 class Request {
@@ -38,6 +40,8 @@ class Request {
   // The id of this request, echoed in X-Request-Id and in every problem document.
   virtual const std::string& request_id() const = 0;
   virtual const std::string& client_ip() const = 0;
+  // Who is calling (anonymous when no valid session or token came with the request).
+  virtual const Principal& principal() const = 0;
 };
 
 struct Response {
@@ -55,10 +59,11 @@ struct Response {
 
 using Handler = std::function<Response(const Request&)>;
 
-// Who may call a route. kPublic: anyone; any other value names a permission
-// ("approval.case.accept"); until the identity service lands, every
-// non-public route requires the administrator token.
+// Who may call a route. kPublic: anyone; kAuthenticated: anyone logged in;
+// any other value names a permission ("approval.case.accept") that the caller
+// must hold through a role (the administrator token holds every permission).
 inline constexpr std::string_view kPublic = "public";
+inline constexpr std::string_view kAuthenticated = "authenticated";
 
 struct Route {
   std::string method;           // "GET", "POST", "PUT", "PATCH", "DELETE"

@@ -1,0 +1,156 @@
+// Identity routes: thin HTTP wrappers over IdentityService, each with its schema and permission.
+#include "identity/identity_routes.hpp"
+
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "http/router.hpp"
+#include "identity/identity_service.hpp"
+
+namespace wangban::kernel {
+namespace {
+
+using json = nlohmann::json;
+
+json principal_json(const Principal& p) {
+  static const char* kinds[] = {"anonymous", "person", "staff", "system"};
+  json grants = json::array();
+  for (auto& g : p.grants) grants.push_back({{"permission", g.permission}, {"org_unit_id", g.org_unit_id}});
+  return {{"kind", kinds[static_cast<int>(p.kind)]}, {"account_id", p.account_id},
+          {"display_name", p.display_name}, {"session_id", p.session_id}, {"grants", grants}};
+}
+
+std::string session_cookie(const std::string& token, long long max_age_seconds, bool tls) {
+  return std::string(IdentityService::kSessionCookie) + "=" + token + "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" +
+         std::to_string(max_age_seconds) + (tls ? "; Secure" : "");
+}
+
+}  // namespace
+
+void register_identity_routes(Router& router, IdentityService& id, bool tls) {
+  auto add = [&](std::string method, std::string path, std::string permission, std::string summary,
+                 std::string request_schema, Handler h) {
+    router.add("kernel", nullptr,
+               Route{std::move(method), std::move(path), std::move(permission), std::move(summary),
+                     std::move(request_schema), "", std::move(h)});
+  };
+  const std::string pub(kPublic), any(kAuthenticated);
+
+  add("POST", "/api/auth/login", pub, "工作人员用户名口令登录 (staff password login; sets the session cookie)",
+      R"json({"type":"object","required":["username","password"],"additionalProperties":false,"properties":{
+          "username":{"type":"string","minLength":1,"maxLength":100},
+          "password":{"type":"string","minLength":1,"maxLength":200},
+          "mode":{"enum":["cookie","bearer"],"description":"cookie (default, web UI) or bearer (API clients get the token)"}}})json",
+      [&id, tls](const Request& req) {
+        const auto& b = req.json();
+        auto r = id.password_login(b["username"], b["password"], req.client_ip(), req.header("user-agent").value_or(""));
+        bool bearer = b.value("mode", "cookie") == "bearer";
+        json out = {{"session_id", r.session_id}, {"expires_ms", r.expires_ms}, {"principal", principal_json(r.principal)}};
+        if (bearer) out["token"] = r.token;
+        else out["csrf_token"] = r.csrf_token;
+        auto resp = Response::json(out);
+        if (!bearer) resp.headers.emplace_back("set-cookie", session_cookie(r.token, id.session_lifetime_seconds(), tls));
+        return resp;
+      });
+
+  add("POST", "/api/auth/logout", any, "退出登录 (ends the current session)", "", [&id, tls](const Request& req) {
+    if (!req.principal().session_id.empty()) id.logout(req.principal().session_id);
+    auto resp = Response::no_content();
+    resp.headers.emplace_back("set-cookie", session_cookie("", 0, tls));
+    return resp;
+  });
+
+  add("GET", "/api/auth/me", any, "当前登录者及其权限 (who am I, with grants and the CSRF token)", "",
+      [&id](const Request& req) {
+        json out = principal_json(req.principal());
+        if (!req.principal().session_id.empty()) out["csrf_token"] = id.csrf_of(req.principal().session_id);
+        return Response::json(out);
+      });
+
+  add("GET", "/api/auth/sessions", any, "我的会话 (my active sessions)", "", [&id](const Request& req) {
+    return Response::json({{"sessions", id.sessions_of(req.principal().account_id, req.principal().session_id)}});
+  });
+
+  add("DELETE", "/api/auth/sessions/{id}", any, "注销我的一个会话 (revoke one of my sessions)", "",
+      [&id](const Request& req) {
+        id.revoke(req.principal().account_id, req.param("id"));
+        return Response::no_content();
+      });
+
+  add("GET", "/api/admin/org-units", "admin.org.read", "机构树 (organisation units: national, province, city, county, departments)",
+      "", [&id](const Request&) { return Response::json({{"org_units", id.org_units()}}); });
+
+  add("POST", "/api/admin/org-units", "admin.org.write", "新建机构 (create an organisation unit)",
+      R"json({"type":"object","required":["level","name"],"additionalProperties":false,"properties":{
+          "parent_id":{"type":["string","null"]},
+          "level":{"enum":["national","province","city","county","department"]},
+          "name":{"type":"string","minLength":1,"maxLength":200},
+          "division_code":{"type":"string","pattern":"^[0-9]{0,12}$"}}})json",
+      [&id](const Request& req) {
+        const auto& b = req.json();
+        std::optional<std::string> parent;
+        if (b.contains("parent_id") && b["parent_id"].is_string()) parent = b["parent_id"].get<std::string>();
+        auto unit = id.create_org_unit(parent, b["level"], b["name"], b.value("division_code", ""));
+        return Response::json({{"id", unit}}, 201);
+      });
+
+  add("GET", "/api/admin/accounts", "admin.accounts.read", "账号列表 (accounts)", "",
+      [&id](const Request&) { return Response::json({{"accounts", id.accounts()}}); });
+
+  add("POST", "/api/admin/staff", "admin.accounts.write", "新建工作人员账号 (create a staff account)",
+      R"json({"type":"object","required":["username","display_name","password","org_unit_id"],"additionalProperties":false,
+          "properties":{"username":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9._-]{2,63}$"},
+          "display_name":{"type":"string","minLength":1,"maxLength":100},
+          "password":{"type":"string","minLength":1,"maxLength":200},
+          "org_unit_id":{"type":"string","minLength":1}}})json",
+      [&id](const Request& req) {
+        const auto& b = req.json();
+        auto account = id.create_staff(b["username"], b["display_name"], b["password"], b["org_unit_id"]);
+        return Response::json({{"id", account}}, 201);
+      });
+
+  add("GET", "/api/admin/roles", "admin.roles.read", "角色及其权限 (roles with their permissions)", "",
+      [&id](const Request&) { return Response::json({{"roles", id.roles()}}); });
+
+  add("PUT", "/api/admin/roles/{name}", "admin.roles.write", "定义角色 (create or replace a role's permissions)",
+      R"json({"type":"object","required":["title","permissions"],"additionalProperties":false,"properties":{
+          "title":{"type":"string","minLength":1,"maxLength":200},
+          "permissions":{"type":"array","items":{"type":"string","pattern":"^[a-z][a-z0-9_.-]*$"}}}})json",
+      [&id](const Request& req) {
+        const auto& b = req.json();
+        id.define_role(req.param("name"), b["title"], b["permissions"].get<std::vector<std::string>>());
+        return Response::no_content();
+      });
+
+  auto assignment_schema = R"json({"type":"object","required":["account_id","role","org_unit_id"],"additionalProperties":false,
+      "properties":{"account_id":{"type":"string"},"role":{"type":"string"},"org_unit_id":{"type":"string"}}})json";
+  add("POST", "/api/admin/assignments", "admin.roles.write", "授予角色：账号在某机构（含下级）担任角色 (assign a role in an org subtree)",
+      assignment_schema, [&id](const Request& req) {
+        const auto& b = req.json();
+        id.assign(b["account_id"], b["role"], b["org_unit_id"]);
+        return Response::no_content();
+      });
+  add("POST", "/api/admin/assignments/revoke", "admin.roles.write", "收回角色 (remove a role assignment)",
+      assignment_schema, [&id](const Request& req) {
+        const auto& b = req.json();
+        id.unassign(b["account_id"], b["role"], b["org_unit_id"]);
+        return Response::no_content();
+      });
+
+  add("GET", "/api/admin/permissions", "admin.roles.read", "所有已声明的权限及使用它们的接口 (permissions declared by routes)", "",
+      [&router](const Request&) {
+        std::map<std::string, json> by_name;
+        for (auto& r : router.routes()) {
+          if (r.permission == kPublic || r.permission == kAuthenticated) continue;
+          auto& entry = by_name[r.permission];
+          if (entry.is_null()) entry = {{"name", r.permission}, {"routes", json::array()}};
+          entry["routes"].push_back(r.method + " " + r.path);
+        }
+        json out = json::array();
+        for (auto& [k, v] : by_name) out.push_back(v);
+        return Response::json({{"permissions", out}});
+      });
+}
+
+}  // namespace wangban::kernel

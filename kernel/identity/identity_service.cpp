@@ -1,0 +1,345 @@
+// IdentityService: SQL for accounts, organisation units, roles, sessions and the login throttle.
+#include "identity/identity_service.hpp"
+
+#include <algorithm>
+
+#include <soci/soci.h>
+#include <spdlog/spdlog.h>
+
+#include "db/sql_database.hpp"
+#include "http/http_message.hpp"
+#include "identity/password.hpp"
+#include "util/digest.hpp"
+#include "wangban/problem.hpp"
+
+namespace wangban::kernel {
+namespace {
+
+using json = nlohmann::json;
+
+const char* kLoginFailed = "用户名或口令不正确 (wrong username or password)";
+const char* kLocked = "登录失败次数过多，请稍后再试 (too many failed logins; try again later)";
+
+std::optional<std::string> cookie(const HttpRequest& r, const std::string& name) {
+  auto header = r.header("cookie");
+  if (!header) return std::nullopt;
+  std::string_view h = *header;
+  while (!h.empty()) {
+    auto semi = h.find(';');
+    auto part = h.substr(0, semi);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    if (part.size() > name.size() && part.substr(0, name.size()) == name && part[name.size()] == '=')
+      return std::string(part.substr(name.size() + 1));
+    if (semi == std::string_view::npos) break;
+    h.remove_prefix(semi + 1);
+  }
+  return std::nullopt;
+}
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+Argon2Params params(const IdentityConfig& c) {
+  return {static_cast<std::uint32_t>(c.argon2_time_cost), static_cast<std::uint32_t>(c.argon2_memory_kib),
+          static_cast<std::uint32_t>(c.argon2_parallelism)};
+}
+
+}  // namespace
+
+IdentityService::IdentityService(Database& db, const IdentityConfig& config, std::string admin_token,
+                                 std::shared_ptr<spdlog::logger> log)
+    : db_(db), config_(config), admin_token_(std::move(admin_token)),
+      dummy_hash_(hash_password(random_hex(16), params(config))), log_(std::move(log)) {}
+
+std::vector<Grant> IdentityService::grants_of(soci::session& sql, const std::string& account_id) {
+  std::vector<Grant> out;
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT p.permission, a.org_unit_id, u.path FROM wb_role_assignments a"
+                      " JOIN wb_role_permissions p ON p.role = a.role JOIN wb_org_units u ON u.id = a.org_unit_id"
+                      " WHERE a.account_id = :a",
+       soci::use(account_id));
+  for (auto& r : rows) out.push_back({r.get<std::string>(0), r.get<std::string>(1), r.get<std::string>(2)});
+  return out;
+}
+
+Caller IdentityService::resolve(const HttpRequest& request) {
+  Caller c;
+  std::optional<std::string> token;
+  if (auto auth = request.header("authorization"); auth && auth->starts_with("Bearer ")) {
+    token = auth->substr(7);
+    if (constant_time_equal(*token, admin_token_)) {
+      c.principal.kind = Principal::Kind::system;
+      c.principal.display_name = "系统管理令牌";
+      return c;
+    }
+  } else if (auto v = cookie(request, kSessionCookie)) {
+    token = *v;
+    c.via_cookie = true;
+  }
+  if (!token) return c;
+
+  auto s = db_.session();
+  std::string id, account, csrf, name, kind;
+  long long last_seen = 0, expires = 0;
+  int revoked = 0, disabled = 0;
+  std::string hash = sha256_hex(*token);
+  *s << "SELECT s.id, s.account_id, s.csrf_token, s.last_seen_ms, s.expires_ms, s.revoked, a.display_name, a.kind,"
+        " a.disabled FROM wb_sessions s JOIN wb_accounts a ON a.id = s.account_id WHERE s.token_hash = :h",
+      soci::use(hash), soci::into(id), soci::into(account), soci::into(csrf), soci::into(last_seen),
+      soci::into(expires), soci::into(revoked), soci::into(name), soci::into(kind), soci::into(disabled);
+  long long now = epoch_ms_now();
+  if (!s->got_data() || revoked || disabled) {
+    c.via_cookie = false;
+    c.rejected = "auth.invalid_token";
+    return c;
+  }
+  if (now > expires || now - last_seen > config_.session_idle_seconds * 1000LL) {
+    c.via_cookie = false;
+    c.rejected = "auth.session_expired";
+    return c;
+  }
+  if (now - last_seen > 30000)  // note activity at most twice a minute
+    *s << "UPDATE wb_sessions SET last_seen_ms = :n WHERE id = :i", soci::use(now), soci::use(id);
+  c.principal.kind = kind == "staff" ? Principal::Kind::staff : Principal::Kind::person;
+  c.principal.account_id = account;
+  c.principal.display_name = name;
+  c.principal.session_id = id;
+  c.principal.grants = grants_of(*s, account);
+  c.csrf_token = csrf;
+  return c;
+}
+
+LoginResult IdentityService::password_login(const std::string& username, const std::string& password,
+                                            const std::string& client_ip, const std::string& user_agent) {
+  std::string name = lower(username);
+  auto s = db_.session();
+  long long now = epoch_ms_now();
+  int failures = 0, locks = 0;
+  long long locked_until = 0;
+  *s << "SELECT failures, locks, locked_until_ms FROM wb_login_throttle WHERE name = :n", soci::use(name),
+      soci::into(failures), soci::into(locks), soci::into(locked_until);
+  if (!s->got_data()) failures = locks = 0, locked_until = 0;
+  if (locked_until > now) {
+    verify_password(dummy_hash_, password);  // the same work as any other attempt
+    throw Problem(429, "auth.locked", kLocked);
+  }
+
+  std::string id, display, hash;
+  int disabled = 0;
+  soci::indicator hash_ind = soci::i_null;
+  *s << "SELECT id, display_name, password_hash, disabled FROM wb_accounts WHERE username = :u AND kind = 'staff'",
+      soci::use(name), soci::into(id), soci::into(display), soci::into(hash, hash_ind), soci::into(disabled);
+  bool known = s->got_data() && hash_ind == soci::i_ok;
+  bool ok = verify_password(known ? hash : dummy_hash_, password) && known && !disabled;
+
+  if (!ok) {
+    ++failures;
+    if (failures >= config_.lockout_threshold) {
+      long long lock = config_.lockout_base_seconds * 1000LL;
+      for (int i = 0; i < locks && lock < config_.lockout_max_seconds * 1000LL; ++i) lock *= 2;
+      lock = std::min<long long>(lock, config_.lockout_max_seconds * 1000LL);
+      locked_until = now + lock;
+      ++locks;
+      failures = 0;
+      log_->warn("login name {} locked for {} s after repeated failures from {}", name, lock / 1000, client_ip);
+    }
+    soci::transaction tx(*s);
+    *s << "DELETE FROM wb_login_throttle WHERE name = :n", soci::use(name);
+    *s << "INSERT INTO wb_login_throttle (name, failures, locks, locked_until_ms) VALUES (:n, :f, :l, :u)",
+        soci::use(name), soci::use(failures), soci::use(locks), soci::use(locked_until);
+    tx.commit();
+    if (locked_until > now) throw Problem(429, "auth.locked", kLocked);
+    throw Problem(401, "auth.login_failed", kLoginFailed);
+  }
+
+  LoginResult r;
+  r.session_id = uuid_v4();
+  r.token = random_hex(32);
+  r.csrf_token = random_hex(32);
+  r.expires_ms = now + config_.session_absolute_seconds * 1000LL;
+  std::string token_hash = sha256_hex(r.token), agent = user_agent.substr(0, 300), ip = client_ip.substr(0, 64);
+  soci::transaction tx(*s);
+  *s << "DELETE FROM wb_login_throttle WHERE name = :n", soci::use(name);
+  *s << "INSERT INTO wb_sessions (id, token_hash, account_id, csrf_token, created_ms, last_seen_ms, expires_ms,"
+        " client_ip, user_agent, revoked) VALUES (:i, :h, :a, :c, :n1, :n2, :e, :ip, :ua, 0)",
+      soci::use(r.session_id), soci::use(token_hash), soci::use(id), soci::use(r.csrf_token), soci::use(now),
+      soci::use(now), soci::use(r.expires_ms), soci::use(ip), soci::use(agent);
+  tx.commit();
+  r.principal.kind = Principal::Kind::staff;
+  r.principal.account_id = id;
+  r.principal.display_name = display;
+  r.principal.session_id = r.session_id;
+  r.principal.grants = grants_of(*s, id);
+  log_->info("staff {} logged in from {}", name, client_ip);
+  return r;
+}
+
+void IdentityService::logout(const std::string& session_id) {
+  auto s = db_.session();
+  *s << "UPDATE wb_sessions SET revoked = 1 WHERE id = :i", soci::use(session_id);
+}
+
+std::string IdentityService::csrf_of(const std::string& session_id) {
+  auto s = db_.session();
+  std::string csrf;
+  *s << "SELECT csrf_token FROM wb_sessions WHERE id = :i AND revoked = 0", soci::use(session_id), soci::into(csrf);
+  return csrf;
+}
+
+json IdentityService::sessions_of(const std::string& account_id, const std::string& current_session) {
+  auto s = db_.session();
+  long long now = epoch_ms_now(), idle = config_.session_idle_seconds * 1000LL;
+  soci::rowset<soci::row> rows =
+      (s->prepare << "SELECT id, created_ms, last_seen_ms, expires_ms, client_ip, user_agent FROM wb_sessions"
+                     " WHERE account_id = :a AND revoked = 0 ORDER BY created_ms DESC",
+       soci::use(account_id));
+  json out = json::array();
+  for (auto& r : rows) {
+    long long last = row_integer(r, 2), expires = row_integer(r, 3);
+    if (now > expires || now - last > idle) continue;
+    out.push_back({{"id", r.get<std::string>(0)}, {"created_ms", row_integer(r, 1)}, {"last_seen_ms", last},
+                   {"expires_ms", expires}, {"client_ip", r.get<std::string>(4)},
+                   {"user_agent", r.get<std::string>(5)}, {"current", r.get<std::string>(0) == current_session}});
+  }
+  return out;
+}
+
+void IdentityService::revoke(const std::string& account_id, const std::string& session_id) {
+  auto s = db_.session();
+  soci::statement st = (s->prepare << "UPDATE wb_sessions SET revoked = 1 WHERE id = :i AND account_id = :a",
+                        soci::use(session_id), soci::use(account_id));
+  st.execute(true);
+  if (st.get_affected_rows() == 0)
+    throw Problem::not_found("auth.session_not_found", "没有这个会话 (no such session of yours)");
+}
+
+std::string IdentityService::create_org_unit(const std::optional<std::string>& parent_id, const std::string& level,
+                                             const std::string& name, const std::string& division_code) {
+  static const char* levels[] = {"national", "province", "city", "county", "department"};
+  if (std::find(std::begin(levels), std::end(levels), level) == std::end(levels))
+    throw Problem::bad_request("org.bad_level", "层级必须是 national、province、city、county 或 department");
+  auto s = db_.session();
+  std::string path;
+  if (parent_id) {
+    std::string parent_level;
+    *s << "SELECT path, level FROM wb_org_units WHERE id = :p", soci::use(*parent_id), soci::into(path),
+        soci::into(parent_level);
+    if (!s->got_data()) throw Problem::not_found("org.parent_not_found", "上级机构不存在");
+    auto rank = [&](const std::string& l) { return std::find(std::begin(levels), std::end(levels), l) - std::begin(levels); };
+    if (level != "department" && rank(level) != rank(parent_level) + 1)
+      throw Problem::bad_request("org.bad_level", "行政层级须逐级设置：" + parent_level + " 之下只能是下一级或部门");
+  } else if (level != "national" && level != "province") {
+    throw Problem::bad_request("org.bad_level", "顶级机构必须是国家级或省级");
+  }
+  std::string id = uuid_v4(), now = utc_now_iso();
+  path += "/" + id + "/";
+  if (!parent_id) path = "/" + id + "/";
+  soci::indicator parent_ind = parent_id ? soci::i_ok : soci::i_null;
+  std::string parent = parent_id.value_or("");
+  *s << "INSERT INTO wb_org_units (id, parent_id, level, name, division_code, path, created_at)"
+        " VALUES (:i, :p, :l, :n, :d, :path, :t)",
+      soci::use(id), soci::use(parent, parent_ind), soci::use(level), soci::use(name), soci::use(division_code),
+      soci::use(path), soci::use(now);
+  return id;
+}
+
+json IdentityService::org_units() {
+  auto s = db_.session();
+  soci::rowset<soci::row> rows =
+      (s->prepare << "SELECT id, parent_id, level, name, division_code, path FROM wb_org_units ORDER BY path");
+  json out = json::array();
+  for (auto& r : rows)
+    out.push_back({{"id", r.get<std::string>(0)},
+                   {"parent_id", r.get_indicator(1) == soci::i_null ? json(nullptr) : json(r.get<std::string>(1))},
+                   {"level", r.get<std::string>(2)}, {"name", r.get<std::string>(3)},
+                   {"division_code", r.get<std::string>(4)}, {"path", r.get<std::string>(5)}});
+  return out;
+}
+
+std::string IdentityService::create_staff(const std::string& username, const std::string& display_name,
+                                          const std::string& password, const std::string& org_unit_id) {
+  std::string name = lower(username);
+  if (auto weak = password_weakness(password, name, static_cast<std::size_t>(config_.password_min_length)))
+    throw Problem::bad_request("auth.weak_password", *weak);
+  auto s = db_.session();
+  int n = 0;
+  *s << "SELECT COUNT(*) FROM wb_org_units WHERE id = :o", soci::use(org_unit_id), soci::into(n);
+  if (n == 0) throw Problem::not_found("org.not_found", "所属机构不存在");
+  *s << "SELECT COUNT(*) FROM wb_accounts WHERE username = :u", soci::use(name), soci::into(n);
+  if (n > 0) throw Problem::conflict("auth.username_taken", "用户名已被使用");
+  std::string id = uuid_v4(), hash = hash_password(password, params(config_)), now = utc_now_iso();
+  *s << "INSERT INTO wb_accounts (id, kind, username, display_name, password_hash, org_unit_id, disabled, created_at)"
+        " VALUES (:i, 'staff', :u, :d, :h, :o, 0, :t)",
+      soci::use(id), soci::use(name), soci::use(display_name), soci::use(hash), soci::use(org_unit_id), soci::use(now);
+  return id;
+}
+
+json IdentityService::accounts() {
+  auto s = db_.session();
+  soci::rowset<soci::row> rows =
+      (s->prepare << "SELECT id, kind, username, display_name, org_unit_id, disabled FROM wb_accounts ORDER BY created_at");
+  json out = json::array();
+  for (auto& r : rows) {
+    json a = {{"id", r.get<std::string>(0)}, {"kind", r.get<std::string>(1)},
+              {"username", r.get_indicator(2) == soci::i_null ? json(nullptr) : json(r.get<std::string>(2))},
+              {"display_name", r.get<std::string>(3)},
+              {"org_unit_id", r.get_indicator(4) == soci::i_null ? json(nullptr) : json(r.get<std::string>(4))},
+              {"disabled", row_integer(r, 5) != 0}};
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+void IdentityService::define_role(const std::string& name, const std::string& title,
+                                  const std::vector<std::string>& permissions) {
+  auto s = db_.session();
+  soci::transaction tx(*s);
+  int built_in = 0;
+  *s << "SELECT built_in FROM wb_roles WHERE name = :n", soci::use(name), soci::into(built_in);
+  if (s->got_data() && built_in) throw Problem::conflict("role.built_in", "内置角色不可修改");
+  if (!s->got_data()) *s << "INSERT INTO wb_roles (name, title, built_in) VALUES (:n, :t, 0)", soci::use(name), soci::use(title);
+  else *s << "UPDATE wb_roles SET title = :t WHERE name = :n", soci::use(title), soci::use(name);
+  *s << "DELETE FROM wb_role_permissions WHERE role = :n", soci::use(name);
+  for (auto& p : permissions)
+    *s << "INSERT INTO wb_role_permissions (role, permission) VALUES (:n, :p)", soci::use(name), soci::use(p);
+  tx.commit();
+}
+
+json IdentityService::roles() {
+  auto s = db_.session();
+  json out = json::array();
+  soci::rowset<soci::row> rows = (s->prepare << "SELECT name, title, built_in FROM wb_roles ORDER BY name");
+  for (auto& r : rows) out.push_back({{"name", r.get<std::string>(0)}, {"title", r.get<std::string>(1)},
+                                      {"built_in", row_integer(r, 2) != 0}, {"permissions", json::array()}});
+  soci::rowset<soci::row> perms = (s->prepare << "SELECT role, permission FROM wb_role_permissions ORDER BY permission");
+  for (auto& p : perms)
+    for (auto& r : out)
+      if (r["name"] == p.get<std::string>(0)) r["permissions"].push_back(p.get<std::string>(1));
+  return out;
+}
+
+void IdentityService::assign(const std::string& account_id, const std::string& role, const std::string& org_unit_id) {
+  auto s = db_.session();
+  int n = 0;
+  *s << "SELECT COUNT(*) FROM wb_accounts WHERE id = :a", soci::use(account_id), soci::into(n);
+  if (!n) throw Problem::not_found("auth.account_not_found", "账号不存在");
+  *s << "SELECT COUNT(*) FROM wb_roles WHERE name = :r", soci::use(role), soci::into(n);
+  if (!n) throw Problem::not_found("role.not_found", "角色不存在");
+  *s << "SELECT COUNT(*) FROM wb_org_units WHERE id = :o", soci::use(org_unit_id), soci::into(n);
+  if (!n) throw Problem::not_found("org.not_found", "机构不存在");
+  *s << "SELECT COUNT(*) FROM wb_role_assignments WHERE account_id = :a AND role = :r AND org_unit_id = :o",
+      soci::use(account_id), soci::use(role), soci::use(org_unit_id), soci::into(n);
+  if (n) return;
+  *s << "INSERT INTO wb_role_assignments (account_id, role, org_unit_id) VALUES (:a, :r, :o)", soci::use(account_id),
+      soci::use(role), soci::use(org_unit_id);
+}
+
+void IdentityService::unassign(const std::string& account_id, const std::string& role, const std::string& org_unit_id) {
+  auto s = db_.session();
+  *s << "DELETE FROM wb_role_assignments WHERE account_id = :a AND role = :r AND org_unit_id = :o",
+      soci::use(account_id), soci::use(role), soci::use(org_unit_id);
+}
+
+}  // namespace wangban::kernel

@@ -1,0 +1,87 @@
+// IdentityService: accounts, the organisation tree, roles, sessions and password login.
+//
+// Staff log in with a username and password (Argon2id). A login creates a
+// session: a random token given to the client (cookie or bearer) and stored
+// only as its SHA-256, with a CSRF token, an idle and an absolute expiry.
+// Failed logins are counted per account name — known or not, so a lock says
+// nothing about whether the account exists — and lock the name for a time
+// that doubles with each lock. resolve() turns a request's credentials into a
+// Principal with its grants (role permissions in organisation subtrees). All
+// methods may block on the database: call them from the worker pool.
+// Thread-safe.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "config/config.hpp"
+#include "wangban/database.hpp"
+#include "wangban/principal.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace wangban::kernel {
+
+struct HttpRequest;
+
+// Who called, as the router needs it (the Principal is what handlers see).
+struct Caller {
+  Principal principal;
+  bool via_cookie = false;   // authenticated by the session cookie (CSRF applies)
+  std::string csrf_token;    // the session's, when via_cookie
+  std::string rejected;      // a problem code when credentials came but were not valid
+};
+
+struct LoginResult {
+  std::string session_id, token, csrf_token;
+  long long expires_ms = 0;
+  Principal principal;
+};
+
+class IdentityService {
+ public:
+  IdentityService(Database& db, const IdentityConfig& config, std::string admin_token,
+                  std::shared_ptr<spdlog::logger> log);
+
+  static constexpr const char* kSessionCookie = "wb_session";
+  int session_lifetime_seconds() const { return config_.session_absolute_seconds; }
+
+  Caller resolve(const HttpRequest& request);
+
+  // Throws Problem 401 (auth.login_failed) or 429 (auth.locked) with the same text whether or not the name exists.
+  LoginResult password_login(const std::string& username, const std::string& password, const std::string& client_ip,
+                             const std::string& user_agent);
+  void logout(const std::string& session_id);
+  // The CSRF token of a live session (for the web UI after a page reload).
+  std::string csrf_of(const std::string& session_id);
+  nlohmann::json sessions_of(const std::string& account_id, const std::string& current_session);
+  // Revokes one of the account's own sessions; Problem 404 when it is not theirs.
+  void revoke(const std::string& account_id, const std::string& session_id);
+
+  std::string create_org_unit(const std::optional<std::string>& parent_id, const std::string& level,
+                              const std::string& name, const std::string& division_code);
+  nlohmann::json org_units();
+  // Problem 400 for a weak password (Chinese reason), 409 for a taken username.
+  std::string create_staff(const std::string& username, const std::string& display_name, const std::string& password,
+                           const std::string& org_unit_id);
+  nlohmann::json accounts();
+  void define_role(const std::string& name, const std::string& title, const std::vector<std::string>& permissions);
+  nlohmann::json roles();
+  void assign(const std::string& account_id, const std::string& role, const std::string& org_unit_id);
+  void unassign(const std::string& account_id, const std::string& role, const std::string& org_unit_id);
+
+ private:
+  std::vector<Grant> grants_of(soci::session& sql, const std::string& account_id);
+  Database& db_;
+  IdentityConfig config_;
+  std::string admin_token_;
+  std::string dummy_hash_;  // verified against for unknown names, so timing does not tell
+  std::shared_ptr<spdlog::logger> log_;
+};
+
+}  // namespace wangban::kernel

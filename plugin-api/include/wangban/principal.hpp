@@ -1,0 +1,39 @@
+// Principal: who is calling — resolved by the kernel from the session cookie or bearer token.
+//
+// Anonymous callers have kind anonymous and no grants. A grant is a permission
+// held through a role in an organisation unit; it applies to that unit and its
+// whole subtree (data scope: a county clerk sees only the county's cases). The
+// administrator token and the kernel's own calls are kind system, allowed
+// everything. A value type, safe to copy between threads.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace wangban {
+
+struct Grant {
+  std::string permission;   // "approval.case.accept", or "*" for every permission
+  std::string org_unit_id;  // where the role was assigned
+  std::string org_path;     // "/<root id>/.../<unit id>/": a unit is in scope when its path starts with this
+};
+
+struct Principal {
+  enum class Kind { anonymous, person, staff, system };
+  Kind kind = Kind::anonymous;
+  std::string account_id;       // empty for anonymous
+  std::string display_name;
+  std::string session_id;       // empty for anonymous, system and bearer-less calls
+  std::vector<Grant> grants;
+
+  bool authenticated() const { return kind != Kind::anonymous; }
+  // Holds `permission` in at least one organisation unit (system: always).
+  bool has(const std::string& permission) const {
+    if (kind == Kind::system) return true;
+    for (const auto& g : grants)
+      if (g.permission == permission || g.permission == "*") return true;
+    return false;
+  }
+};
+
+}  // namespace wangban
