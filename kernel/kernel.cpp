@@ -108,6 +108,7 @@ void Kernel::open(bool migrate) {
   if (migrate) {
     k.migrator->prepare();
     k.migrator->apply("kernel", kernel_migrations());
+    if (k.config.database.demo_data) k.migrator->apply("kernel#demo", kernel_demo_migrations());
   }
   k.plugins->discover();
   if (migrate) k.plugins->migrate();

@@ -71,8 +71,8 @@ struct IdentityConfig {
   int lockout_base_seconds = 60;         // first lock; doubled for each further lock
   int lockout_max_seconds = 3600;        // cap of a lock
   int password_min_length = 10;          // characters
-  int argon2_time_cost = 3;              // Argon2id iterations
-  int argon2_memory_kib = 65536;         // Argon2id memory
+  int argon2_time_cost = 1;              // Argon2id iterations (OWASP: m=46 MiB, t=1, p=1)
+  int argon2_memory_kib = 47104;         // Argon2id memory (46 MiB)
   int argon2_parallelism = 1;            // Argon2id lanes
 };
 

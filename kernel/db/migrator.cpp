@@ -167,4 +167,30 @@ INSERT INTO wb_role_permissions (role, permission) VALUES ('auditor', 'audit.rea
   };
 }
 
+std::vector<MigrationFile> kernel_demo_migrations() {
+  return {{"001_demo_identity.sql", R"sql(
+-- Demo data: an organisation tree, roles and staff accounts (password Wangban-Demo-2026).
+INSERT INTO wb_org_units (id, parent_id, level, name, division_code, path, created_at) VALUES ('d0000000-0000-4000-8000-000000000001', NULL, 'national', '国家政务服务平台', '000000', '/d0000000-0000-4000-8000-000000000001/', '2026-01-01T00:00:00.000Z');
+INSERT INTO wb_org_units (id, parent_id, level, name, division_code, path, created_at) VALUES ('d0000000-0000-4000-8000-000000000002', 'd0000000-0000-4000-8000-000000000001', 'province', '浙江省', '330000', '/d0000000-0000-4000-8000-000000000001/d0000000-0000-4000-8000-000000000002/', '2026-01-01T00:00:00.000Z');
+INSERT INTO wb_org_units (id, parent_id, level, name, division_code, path, created_at) VALUES ('d0000000-0000-4000-8000-000000000003', 'd0000000-0000-4000-8000-000000000002', 'city', '杭州市', '330100', '/d0000000-0000-4000-8000-000000000001/d0000000-0000-4000-8000-000000000002/d0000000-0000-4000-8000-000000000003/', '2026-01-01T00:00:00.000Z');
+INSERT INTO wb_org_units (id, parent_id, level, name, division_code, path, created_at) VALUES ('d0000000-0000-4000-8000-000000000004', 'd0000000-0000-4000-8000-000000000003', 'county', '西湖区', '330106', '/d0000000-0000-4000-8000-000000000001/d0000000-0000-4000-8000-000000000002/d0000000-0000-4000-8000-000000000003/d0000000-0000-4000-8000-000000000004/', '2026-01-01T00:00:00.000Z');
+INSERT INTO wb_org_units (id, parent_id, level, name, division_code, path, created_at) VALUES ('d0000000-0000-4000-8000-000000000005', 'd0000000-0000-4000-8000-000000000003', 'county', '上城区', '330102', '/d0000000-0000-4000-8000-000000000001/d0000000-0000-4000-8000-000000000002/d0000000-0000-4000-8000-000000000003/d0000000-0000-4000-8000-000000000005/', '2026-01-01T00:00:00.000Z');
+INSERT INTO wb_org_units (id, parent_id, level, name, division_code, path, created_at) VALUES ('d0000000-0000-4000-8000-000000000006', 'd0000000-0000-4000-8000-000000000004', 'department', '西湖区行政服务中心', '330106', '/d0000000-0000-4000-8000-000000000001/d0000000-0000-4000-8000-000000000002/d0000000-0000-4000-8000-000000000003/d0000000-0000-4000-8000-000000000004/d0000000-0000-4000-8000-000000000006/', '2026-01-01T00:00:00.000Z');
+INSERT INTO wb_roles (name, title, built_in) VALUES ('clerk', '受理人员', 0);
+INSERT INTO wb_role_permissions (role, permission) VALUES ('clerk', 'greeting.write');
+INSERT INTO wb_roles (name, title, built_in) VALUES ('approver', '审批人员', 0);
+INSERT INTO wb_role_permissions (role, permission) VALUES ('approver', 'greeting.write');
+INSERT INTO wb_accounts (id, kind, username, display_name, password_hash, org_unit_id, disabled, created_at) VALUES ('d1000000-0000-4000-8000-000000000001', 'staff', 'admin', '系统管理员', '$argon2id$v=19$m=47104,t=1,p=1$j7Xy8zla5moaV69t7uLCUg$+GJ3CtV6HArdgE4Y/79Og9nFwSkgWTwetOnkDuMBnCQ', 'd0000000-0000-4000-8000-000000000001', 0, '2026-01-01T00:00:00.000Z');
+INSERT INTO wb_role_assignments (account_id, role, org_unit_id) VALUES ('d1000000-0000-4000-8000-000000000001', 'admin', 'd0000000-0000-4000-8000-000000000001');
+INSERT INTO wb_accounts (id, kind, username, display_name, password_hash, org_unit_id, disabled, created_at) VALUES ('d1000000-0000-4000-8000-000000000002', 'staff', 'clerk', '张三', '$argon2id$v=19$m=47104,t=1,p=1$j7Xy8zla5moaV69t7uLCUg$+GJ3CtV6HArdgE4Y/79Og9nFwSkgWTwetOnkDuMBnCQ', 'd0000000-0000-4000-8000-000000000006', 0, '2026-01-01T00:00:00.000Z');
+INSERT INTO wb_role_assignments (account_id, role, org_unit_id) VALUES ('d1000000-0000-4000-8000-000000000002', 'clerk', 'd0000000-0000-4000-8000-000000000004');
+INSERT INTO wb_accounts (id, kind, username, display_name, password_hash, org_unit_id, disabled, created_at) VALUES ('d1000000-0000-4000-8000-000000000003', 'staff', 'approver', '李四', '$argon2id$v=19$m=47104,t=1,p=1$j7Xy8zla5moaV69t7uLCUg$+GJ3CtV6HArdgE4Y/79Og9nFwSkgWTwetOnkDuMBnCQ', 'd0000000-0000-4000-8000-000000000006', 0, '2026-01-01T00:00:00.000Z');
+INSERT INTO wb_role_assignments (account_id, role, org_unit_id) VALUES ('d1000000-0000-4000-8000-000000000003', 'approver', 'd0000000-0000-4000-8000-000000000004');
+INSERT INTO wb_accounts (id, kind, username, display_name, password_hash, org_unit_id, disabled, created_at) VALUES ('d1000000-0000-4000-8000-000000000004', 'staff', 'auditor', '王五', '$argon2id$v=19$m=47104,t=1,p=1$j7Xy8zla5moaV69t7uLCUg$+GJ3CtV6HArdgE4Y/79Og9nFwSkgWTwetOnkDuMBnCQ', 'd0000000-0000-4000-8000-000000000001', 0, '2026-01-01T00:00:00.000Z');
+INSERT INTO wb_role_assignments (account_id, role, org_unit_id) VALUES ('d1000000-0000-4000-8000-000000000004', 'auditor', 'd0000000-0000-4000-8000-000000000001');
+INSERT INTO wb_accounts (id, kind, username, display_name, password_hash, org_unit_id, disabled, created_at) VALUES ('d1000000-0000-4000-8000-000000000005', 'staff', 'clerk2', '赵六', '$argon2id$v=19$m=47104,t=1,p=1$j7Xy8zla5moaV69t7uLCUg$+GJ3CtV6HArdgE4Y/79Og9nFwSkgWTwetOnkDuMBnCQ', 'd0000000-0000-4000-8000-000000000005', 0, '2026-01-01T00:00:00.000Z');
+INSERT INTO wb_role_assignments (account_id, role, org_unit_id) VALUES ('d1000000-0000-4000-8000-000000000005', 'clerk', 'd0000000-0000-4000-8000-000000000005');
+)sql"}};
+}
+
 }  // namespace wangban::kernel

@@ -49,7 +49,10 @@ class Migrator {
   Database& db_;
 };
 
-// The kernel's own tables (outbox, event processing).
+// The kernel's own tables (outbox, event processing, identity).
 std::vector<MigrationFile> kernel_migrations();
+// The kernel's demo data (applied when database.demo_data is set): an organisation tree in
+// Zhejiang, the roles clerk and approver, and five staff accounts.
+std::vector<MigrationFile> kernel_demo_migrations();
 
 }  // namespace wangban::kernel

@@ -15,8 +15,8 @@
 namespace wangban::kernel {
 
 struct Argon2Params {
-  std::uint32_t time_cost = 3;         // iterations
-  std::uint32_t memory_kib = 65536;    // 64 MiB
+  std::uint32_t time_cost = 1;         // iterations
+  std::uint32_t memory_kib = 47104;    // 46 MiB (OWASP password storage guidance)
   std::uint32_t parallelism = 1;       // lanes
 };
 

@@ -216,3 +216,29 @@ TEST_CASE("a user sees and revokes their own sessions, not others'; idle session
       },
       std::chrono::seconds(10), std::chrono::milliseconds(500)));
 }
+
+TEST_CASE("the demo data holds the organisation tree and the staff accounts that scripts/run prints") {
+  PluginFolder folder({"greeting"});
+  auto o = options(folder, {"greeting"});
+  o.demo_data = true;
+  KernelProcess k(o);
+  for (auto user : {"admin", "clerk", "clerk2", "approver", "auditor"}) {
+    auto r = k.client().Post("/api/auth/login",
+                             json{{"username", user}, {"password", "Wangban-Demo-2026"}, {"mode", "bearer"}}.dump(),
+                             "application/json");
+    REQUIRE(r);
+    INFO(user);
+    CHECK(r->status == 200);
+  }
+  auto login = body_of(k.client().Post("/api/auth/login",
+                                       R"({"username":"clerk2","password":"Wangban-Demo-2026","mode":"bearer"})",
+                                       "application/json"));
+  auto c = k.client();
+  c.set_bearer_token_auth(login["token"].get<std::string>());
+  auto denied = c.Get("/api/admin/org-units");
+  REQUIRE(denied);
+  CHECK(denied->status == 403);
+  auto units = body_of(k.client(true).Get("/api/admin/org-units"))["org_units"];
+  CHECK(units.size() == 6);
+  CHECK(units[0]["name"] == "国家政务服务平台");
+}

@@ -34,6 +34,16 @@ struct Principal {
       if (g.permission == permission || g.permission == "*") return true;
     return false;
   }
+  // Data scope: the organisation paths under which `permission` applies. A record of an
+  // organisation unit whose path starts with one of these is in scope; plugins turn this
+  // into SQL as `org_path LIKE :p0 || '%' OR ...`. System callers get {"/"} (everything).
+  std::vector<std::string> scope_paths(const std::string& permission) const {
+    if (kind == Kind::system) return {"/"};
+    std::vector<std::string> out;
+    for (const auto& g : grants)
+      if (g.permission == permission || g.permission == "*") out.push_back(g.org_path);
+    return out;
+  }
 };
 
 }  // namespace wangban
