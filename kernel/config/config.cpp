@@ -102,6 +102,9 @@ const std::vector<Key>& keys() {
     i_("identity", "argon2_time_cost", 1, 100, [](KernelConfig& c) -> auto& { return c.identity.argon2_time_cost; });
     i_("identity", "argon2_memory_kib", 8, 4194304, [](KernelConfig& c) -> auto& { return c.identity.argon2_memory_kib; });
     i_("identity", "argon2_parallelism", 1, 64, [](KernelConfig& c) -> auto& { return c.identity.argon2_parallelism; });
+    l_("identity", "trust_anchors", [](KernelConfig& c) -> auto& { return c.identity_lists.trust_anchors; });
+    l_("identity", "crl_files", [](KernelConfig& c) -> auto& { return c.identity_lists.crl_files; });
+    i_("identity", "nonce_seconds", 10, 3600, [](KernelConfig& c) -> auto& { return c.identity.nonce_seconds; });
     return v;
   }();
   return k;
@@ -289,6 +292,8 @@ KernelConfig KernelConfig::load(const fs::path& file, const std::map<std::string
     k.set(c, *value);
   }
 
+  for (auto& a : c.identity_lists.trust_anchors) c.identity.trust_anchors.push_back((base / a).lexically_normal());
+  for (auto& a : c.identity_lists.crl_files) c.identity.crl_files.push_back((base / a).lexically_normal());
   if (c.var_dir.empty()) c.var_dir = (base / "../var").lexically_normal();
   if (c.blob_dir.empty()) c.blob_dir = c.var_dir / "blobs";
   if (c.admin_token_file.empty()) c.admin_token_file = c.var_dir / "admin-token";

@@ -74,6 +74,9 @@ struct IdentityConfig {
   int argon2_time_cost = 1;              // Argon2id iterations (OWASP: m=46 MiB, t=1, p=1)
   int argon2_memory_kib = 47104;         // Argon2id memory (46 MiB)
   int argon2_parallelism = 1;            // Argon2id lanes
+  std::vector<std::filesystem::path> trust_anchors;  // PEM CA files for certificate login; none: disabled
+  std::vector<std::filesystem::path> crl_files;      // PEM CRLs checked in certificate login
+  int nonce_seconds = 120;               // how long a certificate-login challenge stays valid
 };
 
 struct KernelConfig {
@@ -88,6 +91,9 @@ struct KernelConfig {
   PluginsConfig plugins;
   EventsConfig events;
   IdentityConfig identity;
+  struct {
+    std::vector<std::string> trust_anchors, crl_files;  // as written; resolved into `identity`
+  } identity_lists;
 
   // Reads `file`, applies `env` overrides (normally the process environment).
   static KernelConfig load(const std::filesystem::path& file,

@@ -164,6 +164,23 @@ INSERT INTO wb_role_permissions (role, permission) VALUES ('admin', '*');
 INSERT INTO wb_roles (name, title, built_in) VALUES ('auditor', '安全审计员', 1);
 INSERT INTO wb_role_permissions (role, permission) VALUES ('auditor', 'audit.read');
 )sql"},
+      {"004_natural_persons.sql", R"sql(
+-- GB/T 39046-2020 table 12, natural person: name, ID document type and number, ethnicity,
+-- mobile, e-mail, real-name verified, gender code (GB/T 2261.1: 0 unknown, 1 male, 2 female, 9 unstated).
+CREATE TABLE wb_natural_persons (
+  account_id VARCHAR(36) PRIMARY KEY REFERENCES wb_accounts (id),
+  id_type VARCHAR(20) NOT NULL,
+  id_number VARCHAR(32) NOT NULL UNIQUE,
+  name VARCHAR(100) NOT NULL,
+  ethnicity VARCHAR(20) NOT NULL,
+  gender_code VARCHAR(1) NOT NULL,
+  mobile VARCHAR(20) NOT NULL,
+  email VARCHAR(200) NOT NULL,
+  real_name_verified INTEGER NOT NULL,
+  certificate_fingerprint CHAR(64));
+-- One-time challenges for certificate login; consumed by deletion.
+CREATE TABLE wb_login_nonces (nonce CHAR(64) PRIMARY KEY, expires_ms BIGINT NOT NULL);
+)sql"},
   };
 }
 

@@ -26,6 +26,16 @@ std::string session_cookie(const std::string& token, long long max_age_seconds, 
          std::to_string(max_age_seconds) + (tls ? "; Secure" : "");
 }
 
+// The answer to a successful login: the token in the body (bearer mode) or in an HttpOnly cookie.
+Response login_response(const LoginResult& r, bool bearer, int lifetime_seconds, bool tls) {
+  json out = {{"session_id", r.session_id}, {"expires_ms", r.expires_ms}, {"principal", principal_json(r.principal)}};
+  if (bearer) out["token"] = r.token;
+  else out["csrf_token"] = r.csrf_token;
+  auto resp = Response::json(out);
+  if (!bearer) resp.headers.emplace_back("set-cookie", session_cookie(r.token, lifetime_seconds, tls));
+  return resp;
+}
+
 }  // namespace
 
 void register_identity_routes(Router& router, IdentityService& id, bool tls) {
@@ -45,13 +55,28 @@ void register_identity_routes(Router& router, IdentityService& id, bool tls) {
       [&id, tls](const Request& req) {
         const auto& b = req.json();
         auto r = id.password_login(b["username"], b["password"], req.client_ip(), req.header("user-agent").value_or(""));
-        bool bearer = b.value("mode", "cookie") == "bearer";
-        json out = {{"session_id", r.session_id}, {"expires_ms", r.expires_ms}, {"principal", principal_json(r.principal)}};
-        if (bearer) out["token"] = r.token;
-        else out["csrf_token"] = r.csrf_token;
-        auto resp = Response::json(out);
-        if (!bearer) resp.headers.emplace_back("set-cookie", session_cookie(r.token, id.session_lifetime_seconds(), tls));
-        return resp;
+        return login_response(r, b.value("mode", "cookie") == "bearer", id.session_lifetime_seconds(), tls);
+      });
+
+  add("POST", "/api/auth/cert/challenge", pub, "获取证书登录挑战码 (a one-time nonce to sign for certificate login)", "",
+      [&id](const Request&) {
+        auto [nonce, expires] = id.new_nonce();
+        return Response::json({{"nonce", nonce}, {"expires_ms", expires}});
+      });
+
+  add("POST", "/api/auth/cert/login", pub,
+      "数字证书登录：用证书私钥对挑战码签名 (certificate login: SM2/SM3, or ECDSA/RSA with SHA-256, over the nonce)",
+      R"json({"type":"object","required":["certificate_chain","nonce","signature"],"additionalProperties":false,"properties":{
+          "certificate_chain":{"type":"array","minItems":1,"maxItems":5,"items":{"type":"string","maxLength":20000},
+                               "description":"PEM certificates, the signer's first"},
+          "nonce":{"type":"string","pattern":"^[0-9a-f]{64}$"},
+          "signature":{"type":"string","maxLength":2000,"description":"Base64 signature over the nonce's text"},
+          "mode":{"enum":["cookie","bearer"]}}})json",
+      [&id, tls](const Request& req) {
+        const auto& b = req.json();
+        auto r = id.certificate_login(b["certificate_chain"].get<std::vector<std::string>>(), b["nonce"], b["signature"],
+                                      req.client_ip(), req.header("user-agent").value_or(""));
+        return login_response(r, b.value("mode", "cookie") == "bearer", id.session_lifetime_seconds(), tls);
       });
 
   add("POST", "/api/auth/logout", any, "退出登录 (ends the current session)", "", [&id, tls](const Request& req) {

@@ -8,6 +8,8 @@
 
 #include "db/sql_database.hpp"
 #include "http/http_message.hpp"
+#include "identity/certificate_verifier.hpp"
+#include "identity/identifiers.hpp"
 #include "identity/password.hpp"
 #include "util/digest.hpp"
 #include "wangban/problem.hpp"
@@ -51,7 +53,11 @@ Argon2Params params(const IdentityConfig& c) {
 IdentityService::IdentityService(Database& db, const IdentityConfig& config, std::string admin_token,
                                  std::shared_ptr<spdlog::logger> log)
     : db_(db), config_(config), admin_token_(std::move(admin_token)),
-      dummy_hash_(hash_password(random_hex(16), params(config))), log_(std::move(log)) {}
+      dummy_hash_(hash_password(random_hex(16), params(config))),
+      certificates_(std::make_unique<CertificateVerifier>(config.trust_anchors, config.crl_files)),
+      log_(std::move(log)) {}
+
+IdentityService::~IdentityService() = default;
 
 std::vector<Grant> IdentityService::grants_of(soci::session& sql, const std::string& account_id) {
   std::vector<Grant> out;
@@ -154,25 +160,87 @@ LoginResult IdentityService::password_login(const std::string& username, const s
     throw Problem(401, "auth.login_failed", kLoginFailed);
   }
 
+  *s << "DELETE FROM wb_login_throttle WHERE name = :n", soci::use(name);
+  log_->info("staff {} logged in from {}", name, client_ip);
+  return open_session(*s, id, Principal::Kind::staff, display, client_ip, user_agent);
+}
+
+LoginResult IdentityService::open_session(soci::session& sql, const std::string& account_id, Principal::Kind kind,
+                                          const std::string& display_name, const std::string& client_ip,
+                                          const std::string& user_agent) {
   LoginResult r;
+  long long now = epoch_ms_now();
   r.session_id = uuid_v4();
   r.token = random_hex(32);
   r.csrf_token = random_hex(32);
   r.expires_ms = now + config_.session_absolute_seconds * 1000LL;
   std::string token_hash = sha256_hex(r.token), agent = user_agent.substr(0, 300), ip = client_ip.substr(0, 64);
-  soci::transaction tx(*s);
-  *s << "DELETE FROM wb_login_throttle WHERE name = :n", soci::use(name);
-  *s << "INSERT INTO wb_sessions (id, token_hash, account_id, csrf_token, created_ms, last_seen_ms, expires_ms,"
-        " client_ip, user_agent, revoked) VALUES (:i, :h, :a, :c, :n1, :n2, :e, :ip, :ua, 0)",
-      soci::use(r.session_id), soci::use(token_hash), soci::use(id), soci::use(r.csrf_token), soci::use(now),
+  sql << "INSERT INTO wb_sessions (id, token_hash, account_id, csrf_token, created_ms, last_seen_ms, expires_ms,"
+         " client_ip, user_agent, revoked) VALUES (:i, :h, :a, :c, :n1, :n2, :e, :ip, :ua, 0)",
+      soci::use(r.session_id), soci::use(token_hash), soci::use(account_id), soci::use(r.csrf_token), soci::use(now),
       soci::use(now), soci::use(r.expires_ms), soci::use(ip), soci::use(agent);
-  tx.commit();
-  r.principal.kind = Principal::Kind::staff;
-  r.principal.account_id = id;
-  r.principal.display_name = display;
+  r.principal.kind = kind;
+  r.principal.account_id = account_id;
+  r.principal.display_name = display_name;
   r.principal.session_id = r.session_id;
-  r.principal.grants = grants_of(*s, id);
-  log_->info("staff {} logged in from {}", name, client_ip);
+  r.principal.grants = grants_of(sql, account_id);
+  return r;
+}
+
+std::pair<std::string, long long> IdentityService::new_nonce() {
+  auto s = db_.session();
+  long long now = epoch_ms_now(), expires = now + config_.nonce_seconds * 1000LL;
+  std::string nonce = random_hex(32);
+  *s << "DELETE FROM wb_login_nonces WHERE expires_ms < :n", soci::use(now);
+  *s << "INSERT INTO wb_login_nonces (nonce, expires_ms) VALUES (:n, :e)", soci::use(nonce), soci::use(expires);
+  return {nonce, expires};
+}
+
+LoginResult IdentityService::certificate_login(const std::vector<std::string>& chain_pem, const std::string& nonce,
+                                               const std::string& signature_base64, const std::string& client_ip,
+                                               const std::string& user_agent) {
+  auto s = db_.session();
+  long long now = epoch_ms_now();
+  {  // consume the challenge first: a replay fails whatever else it brings
+    soci::statement consume = (s->prepare << "DELETE FROM wb_login_nonces WHERE nonce = :n AND expires_ms >= :t",
+                               soci::use(nonce), soci::use(now));
+    consume.execute(true);
+    if (consume.get_affected_rows() != 1)
+      throw Problem(401, "auth.nonce_invalid", "登录挑战码无效、已过期或已使用，请重新获取 (the challenge is unknown, expired or used)");
+  }
+  auto signature = base64_decode(signature_base64);
+  if (!signature) throw Problem::bad_request("auth.signature_encoding", "签名须为 Base64 编码");
+  auto subject = certificates_->verify(chain_pem, nonce, *signature);
+  std::string why;
+  char today[16];
+  std::time_t t = static_cast<std::time_t>(now / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  std::strftime(today, sizeof today, "%Y%m%d", &tm);
+  auto citizen = parse_citizen_id(subject.serial_number, today, &why);
+  if (!citizen)
+    throw Problem(401, "auth.cert_subject", "证书主体中没有有效的公民身份号码：" + (why.empty() ? "缺少" : why));
+
+  soci::transaction tx(*s);
+  std::string account, name;
+  *s << "SELECT p.account_id, a.display_name FROM wb_natural_persons p JOIN wb_accounts a ON a.id = p.account_id"
+        " WHERE p.id_type = 'resident_id' AND p.id_number = :n",
+      soci::use(citizen->number), soci::into(account), soci::into(name);
+  if (!s->got_data()) {
+    account = uuid_v4();
+    name = subject.common_name.empty() ? citizen->number : subject.common_name;
+    std::string created = utc_now_iso(), gender = citizen->male ? "1" : "2";
+    *s << "INSERT INTO wb_accounts (id, kind, username, display_name, password_hash, org_unit_id, disabled, created_at)"
+          " VALUES (:i, 'person', NULL, :d, NULL, NULL, 0, :t)",
+        soci::use(account), soci::use(name), soci::use(created);
+    *s << "INSERT INTO wb_natural_persons (account_id, id_type, id_number, name, ethnicity, gender_code, mobile, email,"
+          " real_name_verified, certificate_fingerprint) VALUES (:a, 'resident_id', :n, :m, '', :g, '', '', 1, :f)",
+        soci::use(account), soci::use(citizen->number), soci::use(name), soci::use(gender),
+        soci::use(subject.fingerprint);
+    log_->info("natural person account created by certificate login ({} key)", subject.key_algorithm);
+  }
+  auto r = open_session(*s, account, Principal::Kind::person, name, client_ip, user_agent);
+  tx.commit();
   return r;
 }
 

@@ -28,6 +28,7 @@ class logger;
 namespace wangban::kernel {
 
 struct HttpRequest;
+class CertificateVerifier;
 
 // Who called, as the router needs it (the Principal is what handlers see).
 struct Caller {
@@ -47,6 +48,7 @@ class IdentityService {
  public:
   IdentityService(Database& db, const IdentityConfig& config, std::string admin_token,
                   std::shared_ptr<spdlog::logger> log);
+  ~IdentityService();
 
   static constexpr const char* kSessionCookie = "wb_session";
   int session_lifetime_seconds() const { return config_.session_absolute_seconds; }
@@ -56,6 +58,15 @@ class IdentityService {
   // Throws Problem 401 (auth.login_failed) or 429 (auth.locked) with the same text whether or not the name exists.
   LoginResult password_login(const std::string& username, const std::string& password, const std::string& client_ip,
                              const std::string& user_agent);
+  // A one-time challenge for certificate login, valid for identity.nonce_seconds.
+  std::pair<std::string, long long> new_nonce();
+  // Digital-certificate login of a natural person: the nonce must be fresh and unused, the
+  // certificate chain trusted (CertificateVerifier), the signature over the nonce valid, and
+  // the subject serialNumber a valid citizen ID number (GB 11643). The first login creates the
+  // person's account (real-name verified by the certificate).
+  LoginResult certificate_login(const std::vector<std::string>& chain_pem, const std::string& nonce,
+                                const std::string& signature_base64, const std::string& client_ip,
+                                const std::string& user_agent);
   void logout(const std::string& session_id);
   // The CSRF token of a live session (for the web UI after a page reload).
   std::string csrf_of(const std::string& session_id);
@@ -77,10 +88,13 @@ class IdentityService {
 
  private:
   std::vector<Grant> grants_of(soci::session& sql, const std::string& account_id);
+  LoginResult open_session(soci::session& sql, const std::string& account_id, Principal::Kind kind,
+                           const std::string& display_name, const std::string& client_ip, const std::string& user_agent);
   Database& db_;
   IdentityConfig config_;
   std::string admin_token_;
-  std::string dummy_hash_;  // verified against for unknown names, so timing does not tell
+  std::string dummy_hash_;
+  std::unique_ptr<CertificateVerifier> certificates_;  // verified against for unknown names, so timing does not tell
   std::shared_ptr<spdlog::logger> log_;
 };
 

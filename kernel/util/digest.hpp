@@ -1,6 +1,8 @@
-// Digests and random tokens over OpenSSL: SHA-256 and SM3 in hex, UUIDs, constant-time compare.
+// Digests, random tokens and encodings over OpenSSL: SHA-256 and SM3 in hex, UUIDs,
+// constant-time compare, Base64.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -15,5 +17,7 @@ std::string uuid_v4();
 // Compares without leaking where the first difference is.
 bool constant_time_equal(std::string_view a, std::string_view b);
 std::string to_hex(const unsigned char* data, std::size_t size);
+// Decodes standard Base64 (padding required, whitespace not allowed); nullopt when malformed.
+std::optional<std::string> base64_decode(std::string_view text);
 
 }  // namespace wangban::kernel

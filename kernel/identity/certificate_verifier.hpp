@@ -1,0 +1,42 @@
+// CertificateVerifier: checks a client's X.509 certificate and its signature over a login nonce.
+//
+// Used for digital-certificate login (数字证书登录) of natural and legal persons.
+// The chain must lead to a configured trust anchor, every certificate must be
+// within its validity period, none may be on a configured CRL, the leaf's key
+// usage (when present) must allow digital signatures, and the signature over
+// the nonce must verify with the leaf's key: SM2 with SM3 and the standard
+// distinguishing ID "1234567812345678" (GB/T 35276), or ECDSA/RSA with
+// SHA-256. Each refusal is a Problem 401 with its own code. Immutable after
+// construction; thread-safe.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace wangban::kernel {
+
+struct CertificateSubject {
+  std::string common_name;     // CN
+  std::string serial_number;   // subject serialNumber (2.5.4.5): the ID number or credit code
+  std::string fingerprint;     // SHA-256 of the DER certificate, hex
+  std::string key_algorithm;   // "SM2", "EC", "RSA"
+};
+
+class CertificateVerifier {
+ public:
+  // `anchors`: PEM files of trusted CA certificates; `crls`: PEM CRL files.
+  CertificateVerifier(const std::vector<std::filesystem::path>& anchors, const std::vector<std::filesystem::path>& crls);
+  ~CertificateVerifier();
+  bool enabled() const;
+  // `chain_pem`: the leaf first, then intermediates. `signature`: raw signature bytes over `message`.
+  CertificateSubject verify(const std::vector<std::string>& chain_pem, const std::string& message,
+                            const std::string& signature) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace wangban::kernel

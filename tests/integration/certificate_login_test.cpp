@@ -1,0 +1,122 @@
+// Digital-certificate login: a natural person signs the server's one-time nonce with the key
+// of an SM2 certificate (ECDSA accepted); every refusal has its own problem code.
+#include <fstream>
+
+#include "support.hpp"
+#include "test_pki.hpp"
+
+using namespace wbtest;
+
+namespace {
+
+struct CertKernel {
+  testpki::Key root_key = testpki::sm2_key();
+  testpki::Cert root = testpki::issue({"网办测试根CA", "", -10, 3650, true, "", 1}, root_key.get(), root_key.get(), nullptr);
+  testpki::Key person_key = testpki::sm2_key();
+  testpki::Cert person = leaf("张三", "11010519491231002X", -1, 365, 10);
+  testpki::Key revoked_key = testpki::sm2_key();
+  testpki::Cert revoked = testpki::issue({"吊销者", "440524188001010014", -1, 365, false, "digitalSignature", 11},
+                                         revoked_key.get(), root_key.get(), root.get());
+  fs::path dir = fs::temp_directory_path() / ("wangban-pki-" + wangban::testing::random_suffix());
+  PluginFolder folder{{"greeting"}};
+  std::unique_ptr<KernelProcess> k;
+
+  CertKernel() {
+    fs::create_directories(dir);
+    std::ofstream(dir / "root.pem") << testpki::pem(root.get());
+    std::ofstream(dir / "crl.pem") << testpki::crl_pem(root.get(), root_key.get(), {revoked.get()});
+    auto o = options(folder, {"greeting"});
+    o.env["WANGBAN_IDENTITY_TRUST_ANCHORS"] = (dir / "root.pem").string();
+    o.env["WANGBAN_IDENTITY_CRL_FILES"] = (dir / "crl.pem").string();
+    k = std::make_unique<KernelProcess>(o);
+  }
+  ~CertKernel() { fs::remove_all(dir); }
+
+  testpki::Cert leaf(const std::string& cn, const std::string& id, long from, long to, long serial,
+                     EVP_PKEY* key = nullptr, const std::string& usage = "digitalSignature,nonRepudiation") {
+    return testpki::issue({cn, id, from, to, false, usage, serial}, key ? key : person_key.get(), root_key.get(), root.get());
+  }
+
+  std::string nonce() { return body_of(k->client().Post("/api/auth/cert/challenge", "", "application/json"))["nonce"]; }
+
+  httplib::Result login(X509* cert, EVP_PKEY* key, std::string n = {}, bool corrupt = false) {
+    if (n.empty()) n = nonce();
+    std::string sig = testpki::sign(key, n);
+    if (corrupt) sig[sig.size() / 2] ^= 0x01;
+    json body = {{"certificate_chain", {testpki::pem(cert)}}, {"nonce", n}, {"signature", testpki::base64(sig)},
+                 {"mode", "bearer"}};
+    return k->client().Post("/api/auth/cert/login", body.dump(), "application/json");
+  }
+};
+
+std::string code_of(const httplib::Result& r) {
+  REQUIRE(r);
+  INFO(r->body);
+  return json::parse(r->body).value("code", "");
+}
+
+}  // namespace
+
+TEST_CASE("an SM2 certificate login creates the natural person once and opens a session") {
+  CertKernel t;
+  auto first = t.login(t.person.get(), t.person_key.get());
+  REQUIRE(first);
+  INFO(first->body);
+  REQUIRE(first->status == 200);
+  auto p = json::parse(first->body)["principal"];
+  CHECK(p["kind"] == "person");
+  CHECK(p["display_name"] == "张三");
+  auto c = t.k->client();
+  c.set_bearer_token_auth(json::parse(first->body)["token"].get<std::string>());
+  CHECK(body_of(c.Get("/api/auth/me"))["account_id"] == p["account_id"]);
+  auto again = t.login(t.person.get(), t.person_key.get());
+  REQUIRE(again);
+  CHECK(json::parse(again->body)["principal"]["account_id"] == p["account_id"]);  // the same person
+}
+
+TEST_CASE("ECDSA certificates are accepted as well") {
+  CertKernel t;
+  auto key = testpki::ec_key();
+  auto cert = t.leaf("李四", "440524188001010014", -1, 30, 20, key.get());
+  auto r = t.login(cert.get(), key.get());
+  REQUIRE(r);
+  CHECK(r->status == 200);
+}
+
+TEST_CASE("certificate login refuses a wrong signature, expired, not yet valid, revoked and untrusted certificates") {
+  CertKernel t;
+  CHECK(code_of(t.login(t.person.get(), t.person_key.get(), {}, true)) == "auth.cert_signature_invalid");
+  auto other_key = testpki::sm2_key();
+  CHECK(code_of(t.login(t.person.get(), other_key.get())) == "auth.cert_signature_invalid");  // not the certificate's key
+  auto expired = t.leaf("张三", "11010519491231002X", -30, -1, 30);
+  CHECK(code_of(t.login(expired.get(), t.person_key.get())) == "auth.cert_expired");
+  auto early = t.leaf("张三", "11010519491231002X", 1, 30, 31);
+  CHECK(code_of(t.login(early.get(), t.person_key.get())) == "auth.cert_not_yet_valid");
+  CHECK(code_of(t.login(t.revoked.get(), t.revoked_key.get())) == "auth.cert_revoked");
+  auto stranger_key = testpki::sm2_key();
+  auto stranger_root = testpki::issue({"陌生CA", "", -10, 3650, true, "", 1}, stranger_key.get(), stranger_key.get(), nullptr);
+  auto foreign = testpki::issue({"张三", "11010519491231002X", -1, 30, false, "digitalSignature", 40}, t.person_key.get(),
+                                stranger_key.get(), stranger_root.get());
+  CHECK(code_of(t.login(foreign.get(), t.person_key.get())) == "auth.cert_untrusted");
+  auto encipher_only = t.leaf("张三", "11010519491231002X", -1, 30, 41, nullptr, "keyEncipherment");
+  CHECK(code_of(t.login(encipher_only.get(), t.person_key.get())) == "auth.cert_key_usage");
+  auto no_id = t.leaf("无证件", "", -1, 30, 42);
+  CHECK(code_of(t.login(no_id.get(), t.person_key.get())) == "auth.cert_subject");
+  auto bad_id = t.leaf("错号", "110105194912310021", -1, 30, 43);
+  CHECK(code_of(t.login(bad_id.get(), t.person_key.get())) == "auth.cert_subject");
+  // Every refusal is a 401 problem.
+  auto r = t.login(expired.get(), t.person_key.get());
+  REQUIRE(r);
+  CHECK(r->status == 401);
+  CHECK(r->get_header_value("Content-Type") == "application/problem+json");
+}
+
+TEST_CASE("a nonce serves one login only: a replay is refused even with a valid signature") {
+  CertKernel t;
+  std::string n = t.nonce();
+  auto first = t.login(t.person.get(), t.person_key.get(), n);
+  REQUIRE(first);
+  CHECK(first->status == 200);
+  CHECK(code_of(t.login(t.person.get(), t.person_key.get(), n)) == "auth.nonce_invalid");
+  CHECK(code_of(t.login(t.person.get(), t.person_key.get(), std::string(64, 'a'))) == "auth.nonce_invalid");
+}
