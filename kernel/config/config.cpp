@@ -104,6 +104,13 @@ const std::vector<Key>& keys() {
     i_("identity", "argon2_parallelism", 1, 64, [](KernelConfig& c) -> auto& { return c.identity.argon2_parallelism; });
     l_("identity", "trust_anchors", [](KernelConfig& c) -> auto& { return c.identity_lists.trust_anchors; });
     l_("identity", "crl_files", [](KernelConfig& c) -> auto& { return c.identity_lists.crl_files; });
+    s_("identity", "oidc_issuer", [](KernelConfig& c) -> auto& { return c.identity.oidc_issuer; });
+    s_("identity", "oidc_client_id", [](KernelConfig& c) -> auto& { return c.identity.oidc_client_id; });
+    s_("identity", "oidc_client_secret", [](KernelConfig& c) -> auto& { return c.identity.oidc_client_secret; });
+    s_("identity", "oidc_redirect_uri", [](KernelConfig& c) -> auto& { return c.identity.oidc_redirect_uri; });
+    s_("identity", "oidc_scopes", [](KernelConfig& c) -> auto& { return c.identity.oidc_scopes; });
+    s_("identity", "oidc_id_number_claim", [](KernelConfig& c) -> auto& { return c.identity.oidc_id_number_claim; });
+    s_("identity", "oidc_name_claim", [](KernelConfig& c) -> auto& { return c.identity.oidc_name_claim; });
     i_("identity", "nonce_seconds", 10, 3600, [](KernelConfig& c) -> auto& { return c.identity.nonce_seconds; });
     return v;
   }();

@@ -77,6 +77,13 @@ struct IdentityConfig {
   std::vector<std::filesystem::path> trust_anchors;  // PEM CA files for certificate login; none: disabled
   std::vector<std::filesystem::path> crl_files;      // PEM CRLs checked in certificate login
   int nonce_seconds = 120;               // how long a certificate-login challenge stays valid
+  std::string oidc_issuer;               // upstream real-name authority (OpenID provider); empty: off
+  std::string oidc_client_id;            // our client id there
+  std::string oidc_client_secret;        // our client secret (client_secret_basic)
+  std::string oidc_redirect_uri;         // this platform's /api/auth/oidc/callback as registered there
+  std::string oidc_scopes = "openid profile";
+  std::string oidc_id_number_claim = "id_number";  // the claim holding the citizen ID number
+  std::string oidc_name_claim = "name";            // the claim holding the person's name
 };
 
 struct KernelConfig {

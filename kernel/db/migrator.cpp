@@ -181,6 +181,15 @@ CREATE TABLE wb_natural_persons (
 -- One-time challenges for certificate login; consumed by deletion.
 CREATE TABLE wb_login_nonces (nonce CHAR(64) PRIMARY KEY, expires_ms BIGINT NOT NULL);
 )sql"},
+      {"005_oidc_states.sql", R"sql(
+-- OpenID Connect logins in progress: state (one-time), nonce, PKCE verifier, where to return.
+CREATE TABLE wb_oidc_states (
+  state VARCHAR(64) PRIMARY KEY,
+  nonce VARCHAR(64) NOT NULL,
+  verifier VARCHAR(128) NOT NULL,
+  next_path VARCHAR(1000) NOT NULL,
+  expires_ms BIGINT NOT NULL);
+)sql"},
   };
 }
 

@@ -79,6 +79,32 @@ void register_identity_routes(Router& router, IdentityService& id, bool tls) {
         return login_response(r, b.value("mode", "cookie") == "bearer", id.session_lifetime_seconds(), tls);
       });
 
+  add("GET", "/api/auth/oidc/start", pub,
+      "经统一身份认证平台登录：跳转到认证平台 (redirects to the upstream OpenID provider; ?next=/path)", "",
+      [&id](const Request& req) {
+        auto url = id.oidc_begin(req.query("next").value_or("/"));
+        Response r;
+        r.status = 302;
+        r.content_type.clear();
+        r.headers.emplace_back("location", url);
+        return r;
+      });
+
+  add("GET", "/api/auth/oidc/callback", pub, "统一身份认证平台回调 (the provider returns here with code and state)", "",
+      [&id, tls](const Request& req) {
+        if (auto error = req.query("error"))
+          throw Problem(401, "auth.oidc_denied", "统一身份认证平台未完成认证：" + *error);
+        auto code = req.query("code"), state = req.query("state");
+        if (!code || !state) throw Problem::bad_request("auth.oidc_callback", "回调缺少 code 或 state 参数");
+        auto [login, next] = id.oidc_complete(*code, *state, req.client_ip(), req.header("user-agent").value_or(""));
+        Response r;
+        r.status = 302;
+        r.content_type.clear();
+        r.headers.emplace_back("location", next);
+        r.headers.emplace_back("set-cookie", session_cookie(login.token, id.session_lifetime_seconds(), tls));
+        return r;
+      });
+
   add("POST", "/api/auth/logout", any, "退出登录 (ends the current session)", "", [&id, tls](const Request& req) {
     if (!req.principal().session_id.empty()) id.logout(req.principal().session_id);
     auto resp = Response::no_content();

@@ -10,6 +10,7 @@
 #include "http/http_message.hpp"
 #include "identity/certificate_verifier.hpp"
 #include "identity/identifiers.hpp"
+#include "identity/oidc_client.hpp"
 #include "identity/password.hpp"
 #include "util/digest.hpp"
 #include "wangban/problem.hpp"
@@ -55,6 +56,7 @@ IdentityService::IdentityService(Database& db, const IdentityConfig& config, std
     : db_(db), config_(config), admin_token_(std::move(admin_token)),
       dummy_hash_(hash_password(random_hex(16), params(config))),
       certificates_(std::make_unique<CertificateVerifier>(config.trust_anchors, config.crl_files)),
+      oidc_(std::make_unique<OidcClient>(config)),
       log_(std::move(log)) {}
 
 IdentityService::~IdentityService() = default;
@@ -222,26 +224,80 @@ LoginResult IdentityService::certificate_login(const std::vector<std::string>& c
     throw Problem(401, "auth.cert_subject", "证书主体中没有有效的公民身份号码：" + (why.empty() ? "缺少" : why));
 
   soci::transaction tx(*s);
-  std::string account, name;
-  *s << "SELECT p.account_id, a.display_name FROM wb_natural_persons p JOIN wb_accounts a ON a.id = p.account_id"
-        " WHERE p.id_type = 'resident_id' AND p.id_number = :n",
-      soci::use(citizen->number), soci::into(account), soci::into(name);
-  if (!s->got_data()) {
-    account = uuid_v4();
-    name = subject.common_name.empty() ? citizen->number : subject.common_name;
-    std::string created = utc_now_iso(), gender = citizen->male ? "1" : "2";
-    *s << "INSERT INTO wb_accounts (id, kind, username, display_name, password_hash, org_unit_id, disabled, created_at)"
-          " VALUES (:i, 'person', NULL, :d, NULL, NULL, 0, :t)",
-        soci::use(account), soci::use(name), soci::use(created);
-    *s << "INSERT INTO wb_natural_persons (account_id, id_type, id_number, name, ethnicity, gender_code, mobile, email,"
-          " real_name_verified, certificate_fingerprint) VALUES (:a, 'resident_id', :n, :m, '', :g, '', '', 1, :f)",
-        soci::use(account), soci::use(citizen->number), soci::use(name), soci::use(gender),
-        soci::use(subject.fingerprint);
-    log_->info("natural person account created by certificate login ({} key)", subject.key_algorithm);
-  }
+  auto [account, name] = person_account(*s, *citizen, subject.common_name, subject.fingerprint);
   auto r = open_session(*s, account, Principal::Kind::person, name, client_ip, user_agent);
   tx.commit();
   return r;
+}
+
+std::pair<std::string, std::string> IdentityService::person_account(soci::session& sql, const CitizenId& citizen,
+                                                                    const std::string& given_name,
+                                                                    const std::string& fingerprint) {
+  std::string account, name;
+  sql << "SELECT p.account_id, a.display_name FROM wb_natural_persons p JOIN wb_accounts a ON a.id = p.account_id"
+         " WHERE p.id_type = 'resident_id' AND p.id_number = :n",
+      soci::use(citizen.number), soci::into(account), soci::into(name);
+  if (sql.got_data()) return {account, name};
+  account = uuid_v4();
+  name = given_name.empty() ? citizen.number : given_name;
+  std::string created = utc_now_iso(), gender = citizen.male ? "1" : "2";
+  soci::indicator fp_ind = fingerprint.empty() ? soci::i_null : soci::i_ok;
+  sql << "INSERT INTO wb_accounts (id, kind, username, display_name, password_hash, org_unit_id, disabled, created_at)"
+         " VALUES (:i, 'person', NULL, :d, NULL, NULL, 0, :t)",
+      soci::use(account), soci::use(name), soci::use(created);
+  sql << "INSERT INTO wb_natural_persons (account_id, id_type, id_number, name, ethnicity, gender_code, mobile, email,"
+         " real_name_verified, certificate_fingerprint) VALUES (:a, 'resident_id', :n, :m, '', :g, '', '', 1, :f)",
+      soci::use(account), soci::use(citizen.number), soci::use(name), soci::use(gender), soci::use(fingerprint, fp_ind);
+  log_->info("natural person account created at first real-name login");
+  return {account, name};
+}
+
+std::string IdentityService::oidc_begin(const std::string& next) {
+  std::string target = next.empty() ? "/" : next;
+  if (target.front() != '/' || target.starts_with("//") || target.find('\\') != std::string::npos)
+    throw Problem::bad_request("auth.bad_next", "返回地址必须是本站路径 (next must be a local path)");
+  auto start = oidc_->begin();
+  auto s = db_.session();
+  long long now = epoch_ms_now(), expires = now + 600000;
+  *s << "DELETE FROM wb_oidc_states WHERE expires_ms < :n", soci::use(now);
+  *s << "INSERT INTO wb_oidc_states (state, nonce, verifier, next_path, expires_ms) VALUES (:s, :n, :v, :p, :e)",
+      soci::use(start.state), soci::use(start.nonce), soci::use(start.verifier), soci::use(target), soci::use(expires);
+  return start.url;
+}
+
+std::pair<LoginResult, std::string> IdentityService::oidc_complete(const std::string& code, const std::string& state,
+                                                                   const std::string& client_ip,
+                                                                   const std::string& user_agent) {
+  std::string nonce, verifier, next;
+  {
+    auto s = db_.session();
+    long long now = epoch_ms_now();
+    soci::transaction tx(*s);
+    *s << "SELECT nonce, verifier, next_path FROM wb_oidc_states WHERE state = :s AND expires_ms >= :n", soci::use(state),
+        soci::use(now), soci::into(nonce), soci::into(verifier), soci::into(next);
+    bool found = s->got_data();
+    *s << "DELETE FROM wb_oidc_states WHERE state = :s", soci::use(state);
+    tx.commit();
+    if (!found)
+      throw Problem(401, "auth.oidc_state", "登录状态无效或已过期，请重新登录 (unknown, used or expired state)");
+  }
+  auto claims = oidc_->finish(code, verifier, nonce);
+  std::string why;
+  char today[16];
+  std::time_t t = static_cast<std::time_t>(epoch_ms_now() / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  std::strftime(today, sizeof today, "%Y%m%d", &tm);
+  auto id_claim = claims.value(config_.oidc_id_number_claim, "");
+  auto citizen = parse_citizen_id(id_claim, today, &why);
+  if (!citizen)
+    throw Problem(401, "auth.oidc_claims", "统一身份认证平台未提供有效的公民身份号码：" + (why.empty() ? "缺少" : why));
+  auto s = db_.session();
+  soci::transaction tx(*s);
+  auto [account, name] = person_account(*s, *citizen, claims.value(config_.oidc_name_claim, ""), "");
+  auto r = open_session(*s, account, Principal::Kind::person, name, client_ip, user_agent);
+  tx.commit();
+  return {r, next};
 }
 
 void IdentityService::logout(const std::string& session_id) {

@@ -29,6 +29,8 @@ namespace wangban::kernel {
 
 struct HttpRequest;
 class CertificateVerifier;
+class OidcClient;
+struct CitizenId;
 
 // Who called, as the router needs it (the Principal is what handlers see).
 struct Caller {
@@ -67,6 +69,12 @@ class IdentityService {
   LoginResult certificate_login(const std::vector<std::string>& chain_pem, const std::string& nonce,
                                 const std::string& signature_base64, const std::string& client_ip,
                                 const std::string& user_agent);
+  // Upstream real-name authority (OpenID Connect): the URL to send the browser to, after
+  // recording state, nonce and PKCE verifier. `next` is a local path to return to.
+  std::string oidc_begin(const std::string& next);
+  // Completes the login: the state must be one we issued and not used; returns the session and the path to return to.
+  std::pair<LoginResult, std::string> oidc_complete(const std::string& code, const std::string& state,
+                                                    const std::string& client_ip, const std::string& user_agent);
   void logout(const std::string& session_id);
   // The CSRF token of a live session (for the web UI after a page reload).
   std::string csrf_of(const std::string& session_id);
@@ -88,13 +96,17 @@ class IdentityService {
 
  private:
   std::vector<Grant> grants_of(soci::session& sql, const std::string& account_id);
+  // The account of the natural person with this citizen ID number, created when new.
+  std::pair<std::string, std::string> person_account(soci::session& sql, const CitizenId& citizen, const std::string& name,
+                                                     const std::string& fingerprint);
   LoginResult open_session(soci::session& sql, const std::string& account_id, Principal::Kind kind,
                            const std::string& display_name, const std::string& client_ip, const std::string& user_agent);
   Database& db_;
   IdentityConfig config_;
   std::string admin_token_;
   std::string dummy_hash_;
-  std::unique_ptr<CertificateVerifier> certificates_;  // verified against for unknown names, so timing does not tell
+  std::unique_ptr<CertificateVerifier> certificates_;
+  std::unique_ptr<OidcClient> oidc_;  // verified against for unknown names, so timing does not tell
   std::shared_ptr<spdlog::logger> log_;
 };
 

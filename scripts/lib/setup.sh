@@ -66,13 +66,18 @@ wb_build() {
   cmake --build "$WB_BUILD_DIR" -j "$(nproc)" "${targets[@]}"
 }
 
+# wb_npm_ci DIR: installs DIR's npm packages from its lock file when the lock changed.
+wb_npm_ci() {
+  wb_ensure_node
+  if [ ! -d "$1/node_modules" ] || [ "$1/package-lock.json" -nt "$1/node_modules/.package-lock.json" ]; then
+    wb_say "installing npm packages in $1"
+    (cd "$1" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
 # The web UI: npm ci when the lock file changed, vite build when a source changed.
 wb_build_web() {
-  wb_ensure_node
-  if [ ! -d web/node_modules ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
-    wb_say "installing the web UI's npm packages"
-    (cd web && npm ci --no-audit --no-fund --loglevel=error)
-  fi
+  wb_npm_ci web
   if [ ! -f web/dist/index.html ] || [ -n "$(find web/src web/index.html web/package.json web/vite.config.ts -newer web/dist/index.html 2>/dev/null | head -n 1)" ]; then
     wb_say "building the web UI"
     (cd web && npm run build --silent)

@@ -22,3 +22,19 @@ TEST_CASE("the admin console lists the plugins with their states and reloads one
   // The reload went through the kernel: the log shows it.
   CHECK(k.log_text().find("reloading plugin probe") != std::string::npos);
 }
+
+TEST_CASE("the admin console's identity pages: org tree, staff, roles, password login and sessions in a real browser") {
+  REQUIRE_MESSAGE(fs::exists(fs::path(WANGBAN_WEB_DIST) / "index.html"), "build the web UI first (scripts/test does)");
+  PluginFolder folder({"greeting"});
+  auto o = options(folder, {"greeting"});
+  o.web_root = WANGBAN_WEB_DIST;
+  o.env = {{"WANGBAN_IDENTITY_ARGON2_MEMORY_KIB", "1024"}, {"WANGBAN_IDENTITY_ARGON2_TIME_COST", "1"}};
+  KernelProcess k(o);
+  std::string shot = (k.dir() / "console").string();
+  auto [out, status] = run_command("WANGBAN_URL=" + k.url() + " WANGBAN_ADMIN_TOKEN=" + k.admin_token() + " SCREENSHOT=" +
+                                   shot + " node " WANGBAN_CONSOLE_SCRIPT " 2>&1");
+  INFO(out);
+  CHECK(status == 0);
+  CHECK(out.find(" 0 failed") != std::string::npos);
+  CHECK(k.log_text().find("staff clerk1 logged in") != std::string::npos);
+}

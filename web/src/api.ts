@@ -1,4 +1,4 @@
-import { adminToken, clearAdminToken } from './auth';
+import { adminToken, csrfToken, setSession, signOut, type Me } from './auth';
 
 export type PluginState = 'started' | 'refused' | 'failed' | 'stopped' | 'reloading';
 
@@ -36,7 +36,15 @@ export class ApiError extends Error {
   }
 }
 
+/** Any thrown value as an ApiError, for ErrorBanner. */
+export function asApiError(e: unknown): ApiError {
+  return e instanceof ApiError ? e : new ApiError(0, '发生未知错误，请刷新页面后重试。');
+}
+
 const TIMEOUT_MS = 20_000;
+/** Shown on the login page when the kernel no longer accepts the session or token. */
+export const EXPIRED_MESSAGE = '登录已过期，请重新登录';
+const EXPIRED_CODES = new Set(['auth.required', 'auth.invalid_token', 'auth.session_expired']);
 
 function str(v: unknown): string | null {
   return typeof v === 'string' && v.length > 0 ? v : null;
@@ -61,51 +69,224 @@ async function toApiError(res: Response): Promise<ApiError> {
   );
 }
 
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
 interface RequestOptions {
-  /** Send the admin token (default). Public endpoints pass false, so a stale token does not log out. */
+  /**
+   * Send the caller's credentials (default): the admin token as a bearer token, or, for a cookie
+   * session, the X-CSRF-Token header on changes; a 401 then signs the tab out ("登录已过期").
+   * Public endpoints pass false, so a stale login does not sign out.
+   */
   auth?: boolean;
+  /** Try this bearer token instead of the stored one (checking a token before keeping it); 401 does not sign out. */
+  bearer?: string;
 }
 
-async function request<T>(
-  method: 'GET' | 'POST',
-  path: string,
-  body?: unknown,
-  { auth = true }: RequestOptions = {},
-): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
-  if (auth && adminToken.value) headers.Authorization = `Bearer ${adminToken.value}`;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-
+function send(method: Method, path: string, body: unknown, headers: Record<string, string>): Promise<Response> {
   const ctrl = new AbortController();
   const timer = window.setTimeout(() => ctrl.abort(), TIMEOUT_MS);
-  let res: Response;
-  try {
-    res = await fetch(path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: ctrl.signal,
-      credentials: 'same-origin',
-      cache: 'no-store',
-    });
-  } catch (e) {
-    const timedOut = e instanceof DOMException && e.name === 'AbortError';
-    throw new ApiError(0, timedOut ? '服务器响应超时，请稍后重试。' : '无法连接服务器，请检查网络后重试。');
-  } finally {
-    window.clearTimeout(timer);
+  return fetch(path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: ctrl.signal,
+    credentials: 'same-origin', // the session cookie (HttpOnly, SameSite=Lax)
+    cache: 'no-store',
+  })
+    .catch((e: unknown) => {
+      const timedOut = e instanceof DOMException && e.name === 'AbortError';
+      throw new ApiError(0, timedOut ? '服务器响应超时，请稍后重试。' : '无法连接服务器，请检查网络后重试。');
+    })
+    .finally(() => window.clearTimeout(timer));
+}
+
+/** The one request helper: JSON in and out, problem+json errors as ApiError. 204 gives undefined. */
+async function request<T>(method: Method, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
+  const { auth = true, bearer } = options;
+  const buildHeaders = (): Record<string, string> => {
+    const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const token = bearer ?? (auth ? adminToken.value : null);
+    if (token) headers.Authorization = `Bearer ${token}`;
+    else if (method !== 'GET' && csrfToken.value) headers['X-CSRF-Token'] = csrfToken.value;
+    return headers;
+  };
+
+  let res = await send(method, path, body, buildHeaders());
+
+  // A cookie session whose CSRF token this tab lost or never had: fetch it once and retry.
+  if (res.status === 403 && auth && !bearer && !adminToken.value && method !== 'GET') {
+    const err = await toApiError(res);
+    if (err.code !== 'auth.csrf' || !(await refreshCsrf())) throw err;
+    res = await send(method, path, body, buildHeaders());
   }
 
   if (!res.ok) {
     const err = await toApiError(res);
-    if (auth && res.status === 401) clearAdminToken();
+    if (res.status === 401 && auth && !bearer && (err.code === null || EXPIRED_CODES.has(err.code))) {
+      signOut(true, new ApiError(401, EXPIRED_MESSAGE, err.title, err.code, err.requestId));
+    }
     throw err;
   }
+  if (res.status === 204) return undefined as T;
   try {
     return (await res.json()) as T;
   } catch {
     throw new ApiError(res.status, '服务器返回了无法解析的数据。');
   }
 }
+
+/** Re-reads the session's CSRF token (GET /api/auth/me); false when there is no session. */
+async function refreshCsrf(): Promise<boolean> {
+  try {
+    const who = await request<Me>('GET', '/api/auth/me', undefined, { auth: false });
+    if (!who.csrf_token) return false;
+    setSession(who, who.csrf_token);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// ---- Authentication -------------------------------------------------------------------------
+
+export interface LoginResponse {
+  session_id: string;
+  expires_ms: number;
+  csrf_token: string;
+  principal: Me;
+}
+
+/** GET /api/auth/me with the stored credentials (or the cookie); `auth: false` keeps a 401 from signing out. */
+export function getMe(options: RequestOptions = {}): Promise<Me> {
+  return request<Me>('GET', '/api/auth/me', undefined, options);
+}
+
+/** Staff password login; the kernel sets the HttpOnly session cookie. */
+export function passwordLogin(username: string, password: string): Promise<LoginResponse> {
+  return request<LoginResponse>('POST', '/api/auth/login', { username, password, mode: 'cookie' }, { auth: false });
+}
+
+/** Ends the cookie session (the CSRF header goes with it) and clears the cookie. */
+export function logoutSession(): Promise<void> {
+  return request<void>('POST', '/api/auth/logout', {}, { auth: false });
+}
+
+export interface SessionInfo {
+  id: string;
+  created_ms: number;
+  last_seen_ms: number;
+  expires_ms: number;
+  client_ip: string;
+  user_agent: string;
+  current: boolean;
+}
+
+export async function listSessions(): Promise<SessionInfo[]> {
+  const data = await request<{ sessions?: SessionInfo[] }>('GET', '/api/auth/sessions');
+  return Array.isArray(data.sessions) ? data.sessions : [];
+}
+
+export function revokeSession(id: string): Promise<void> {
+  return request<void>('DELETE', `/api/auth/sessions/${encodeURIComponent(id)}`);
+}
+
+// ---- Administration -------------------------------------------------------------------------
+
+export type OrgLevel = 'national' | 'province' | 'city' | 'county' | 'department';
+
+export interface OrgUnit {
+  id: string;
+  parent_id: string | null;
+  level: OrgLevel | string;
+  name: string;
+  division_code: string;
+  path: string;
+}
+
+export interface NewOrgUnit {
+  parent_id: string | null;
+  level: OrgLevel;
+  name: string;
+  division_code?: string;
+}
+
+export async function listOrgUnits(): Promise<OrgUnit[]> {
+  const data = await request<{ org_units?: OrgUnit[] }>('GET', '/api/admin/org-units');
+  return Array.isArray(data.org_units) ? data.org_units : [];
+}
+
+export function createOrgUnit(unit: NewOrgUnit): Promise<{ id: string }> {
+  return request<{ id: string }>('POST', '/api/admin/org-units', unit);
+}
+
+export interface Account {
+  id: string;
+  kind: 'staff' | 'person' | string;
+  username: string | null;
+  display_name: string;
+  org_unit_id: string | null;
+  disabled: boolean;
+}
+
+export interface NewStaff {
+  username: string;
+  display_name: string;
+  password: string;
+  org_unit_id: string;
+}
+
+export async function listAccounts(): Promise<Account[]> {
+  const data = await request<{ accounts?: Account[] }>('GET', '/api/admin/accounts');
+  return Array.isArray(data.accounts) ? data.accounts : [];
+}
+
+export function createStaff(staff: NewStaff): Promise<{ id: string }> {
+  return request<{ id: string }>('POST', '/api/admin/staff', staff);
+}
+
+export interface Role {
+  name: string;
+  title: string;
+  built_in: boolean;
+  permissions: string[];
+}
+
+export interface PermissionInfo {
+  name: string;
+  /** "METHOD /path" of every route that needs it. */
+  routes: string[];
+}
+
+export async function listRoles(): Promise<Role[]> {
+  const data = await request<{ roles?: Role[] }>('GET', '/api/admin/roles');
+  return Array.isArray(data.roles) ? data.roles : [];
+}
+
+export function saveRole(name: string, title: string, permissions: string[]): Promise<void> {
+  return request<void>('PUT', `/api/admin/roles/${encodeURIComponent(name)}`, { title, permissions });
+}
+
+export async function listPermissions(): Promise<PermissionInfo[]> {
+  const data = await request<{ permissions?: PermissionInfo[] }>('GET', '/api/admin/permissions');
+  return Array.isArray(data.permissions) ? data.permissions : [];
+}
+
+export interface Assignment {
+  account_id: string;
+  role: string;
+  org_unit_id: string;
+}
+
+export function assignRole(a: Assignment): Promise<void> {
+  return request<void>('POST', '/api/admin/assignments', a);
+}
+
+export function revokeRole(a: Assignment): Promise<void> {
+  return request<void>('POST', '/api/admin/assignments/revoke', a);
+}
+
+// ---- Plugins and API docs -------------------------------------------------------------------
 
 export async function listPlugins(): Promise<PluginInfo[]> {
   const data = await request<{ plugins?: PluginInfo[] }>('GET', '/api/admin/plugins');

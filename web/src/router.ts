@@ -1,22 +1,91 @@
 import { createRouter, createWebHistory } from 'vue-router';
+import { loggedIn, onSignOut } from './auth';
+import { afterLoginTarget, homePath } from './nav';
+import { authReady } from './session';
 import PluginsPage from './views/PluginsPage.vue';
 import ApiDocsPage from './views/ApiDocsPage.vue';
 import NotFoundPage from './views/NotFoundPage.vue';
+import LoginPage from './views/LoginPage.vue';
+import OrgPage from './views/OrgPage.vue';
+import AccountsPage from './views/AccountsPage.vue';
+import RolesPage from './views/RolesPage.vue';
+import AccountPage from './views/AccountPage.vue';
+import SessionsPage from './views/SessionsPage.vue';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    title?: string;
+    /** Only for a logged-in caller: others are sent to /login?next=… */
+    requiresAuth?: boolean;
+    /** The permission the page's data needs (the page still shows the kernel's 403 if it is lacking). */
+    permission?: string;
+  }
+}
 
 const SITE = '网办管理控制台';
 
 export const router = createRouter({
   history: createWebHistory(),
   routes: [
-    { path: '/', redirect: '/admin/plugins' },
-    { path: '/admin', redirect: '/admin/plugins' },
-    { path: '/admin/plugins', name: 'plugins', component: PluginsPage, meta: { title: '插件管理' } },
+    // Both resolved by the guard below (the start page depends on who is logged in).
+    { path: '/', name: 'home', component: NotFoundPage },
+    { path: '/admin', redirect: '/' },
+    { path: '/login', name: 'login', component: LoginPage, meta: { title: '登录' } },
+    {
+      path: '/admin/plugins',
+      name: 'plugins',
+      component: PluginsPage,
+      meta: { title: '插件管理', requiresAuth: true, permission: 'admin.plugins.read' },
+    },
+    {
+      path: '/admin/org',
+      name: 'org',
+      component: OrgPage,
+      meta: { title: '机构管理', requiresAuth: true, permission: 'admin.org.read' },
+    },
+    {
+      path: '/admin/accounts',
+      name: 'accounts',
+      component: AccountsPage,
+      meta: { title: '账号管理', requiresAuth: true, permission: 'admin.accounts.read' },
+    },
+    {
+      path: '/admin/roles',
+      name: 'roles',
+      component: RolesPage,
+      meta: { title: '角色管理', requiresAuth: true, permission: 'admin.roles.read' },
+    },
     { path: '/admin/api', name: 'api-docs', component: ApiDocsPage, meta: { title: '接口文档' } },
+    { path: '/account', name: 'account', component: AccountPage, meta: { title: '我的账号', requiresAuth: true } },
+    {
+      path: '/account/sessions',
+      name: 'sessions',
+      component: SessionsPage,
+      meta: { title: '我的会话', requiresAuth: true },
+    },
     { path: '/:pathMatch(.*)*', name: 'not-found', component: NotFoundPage, meta: { title: '页面不存在' } },
   ],
+});
+
+router.beforeEach(async (to) => {
+  await authReady();
+  if (to.name === 'home') return loggedIn.value ? homePath() : { name: 'login' };
+  if (to.meta.requiresAuth && !loggedIn.value) return { name: 'login', query: { next: to.fullPath } };
+  if (to.name === 'login' && loggedIn.value) return afterLoginTarget(router, to.query.next);
+  return true;
 });
 
 router.afterEach((to) => {
   const title = typeof to.meta.title === 'string' ? to.meta.title : '';
   document.title = title ? `${title} - ${SITE}` : SITE;
+});
+
+// 退出 goes to the login page; an expired login returns there afterwards (?next=…).
+onSignOut((expired) => {
+  const current = router.currentRoute.value;
+  if (expired) {
+    if (current.meta.requiresAuth) void router.replace({ name: 'login', query: { next: current.fullPath } });
+  } else if (current.name !== 'login') {
+    void router.replace({ name: 'login' });
+  }
 });

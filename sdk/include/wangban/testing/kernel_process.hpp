@@ -137,12 +137,14 @@ class KernelProcess {
 
   // Starts (again) with the same folder and database; waits for /healthz.
   void start() {
-    port_ = free_port();
+    auto fixed = options_.env.find("WANGBAN_SERVER_PORT");
+    port_ = fixed != options_.env.end() ? std::stoi(fixed->second) : free_port();
     std::vector<std::string> args = {options_.wangban.string(), "serve", "--config", config_path().string()};
     std::vector<std::string> envs;
     for (char** e = environ; e && *e; ++e) envs.emplace_back(*e);
     envs.push_back("WANGBAN_SERVER_PORT=" + std::to_string(port_));
-    for (auto& [k, v] : options_.env) envs.push_back(k + "=" + v);
+    for (auto& [k, v] : options_.env)
+      if (k != "WANGBAN_SERVER_PORT") envs.push_back(k + "=" + v);
     std::vector<char*> argv, envp;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -231,6 +233,8 @@ class KernelProcess {
   }
   bool tls() const { return !options_.tls_certificate.empty(); }
   std::string url() const { return (tls() ? "https" : "http") + std::string("://127.0.0.1:") + std::to_string(port_); }
+  // A free loopback port (to fix a kernel's port in advance with env WANGBAN_SERVER_PORT).
+  static int pick_port() { return free_port(); }
 
   // A client for this kernel; with `admin`, the administrator bearer token is sent.
   httplib::Client client(bool admin = false) const {

@@ -1,0 +1,52 @@
+// The console's pages as the header and the login flow see them.
+import type { RouteLocationRaw, Router } from 'vue-router';
+import { can, loggedIn } from './auth';
+
+/** A header navigation entry; pages needing a permission the caller lacks are left out. */
+export interface NavItem {
+  to: string;
+  label: string;
+  permission?: string;
+  public?: boolean;
+}
+
+export const NAV_ITEMS: NavItem[] = [
+  { to: '/admin/plugins', label: '插件管理', permission: 'admin.plugins.read' },
+  { to: '/admin/org', label: '机构管理', permission: 'admin.org.read' },
+  { to: '/admin/accounts', label: '账号管理', permission: 'admin.accounts.read' },
+  { to: '/admin/roles', label: '角色管理', permission: 'admin.roles.read' },
+  { to: '/admin/api', label: '接口文档', public: true },
+  { to: '/account/sessions', label: '我的会话' },
+];
+
+export function navVisible(item: NavItem): boolean {
+  if (item.public) return true;
+  return loggedIn.value && (!item.permission || can(item.permission));
+}
+
+/** Where a logged-in caller starts: the first console page they may use, else 我的账号. */
+export function homePath(): string {
+  const first = NAV_ITEMS.find((item) => item.permission && can(item.permission));
+  return first ? first.to : '/account';
+}
+
+/** A path of this site from ?next=…, or null (no open redirect elsewhere, no loop back to /login). */
+export function safeNext(router: Router, next: unknown): string | null {
+  const value = Array.isArray(next) ? next[0] : next;
+  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) {
+    return null;
+  }
+  const target = router.resolve(value);
+  if (target.name === 'login' || target.name === 'home') return null;
+  return target.fullPath;
+}
+
+/** After a login: back to ?next=… when the caller may use that page, else their start page. */
+export function afterLoginTarget(router: Router, next: unknown): RouteLocationRaw {
+  const path = safeNext(router, next);
+  if (path) {
+    const perm = router.resolve(path).meta.permission;
+    if (!perm || can(perm)) return path;
+  }
+  return homePath();
+}

@@ -1,0 +1,79 @@
+// Logging in and out, and finding out at start-up who is logged in.
+import { ApiError, EXPIRED_MESSAGE, getMe, logoutSession, passwordLogin } from './api';
+import { adminToken, authMode, csrfToken, me, rememberPasswordLogin, setAdminToken, setSession, signOut } from './auth';
+
+let ready: Promise<void> | null = null;
+
+/**
+ * Resolves once the tab knows who is logged in: the stored admin token is checked, otherwise the
+ * session cookie (if any) is asked for the principal and its CSRF token. Runs once per page load.
+ */
+export function authReady(): Promise<void> {
+  ready ??= loadPrincipal();
+  return ready;
+}
+
+async function loadPrincipal(): Promise<void> {
+  if (adminToken.value) {
+    try {
+      me.value = await getMe();
+    } catch {
+      /* 401 has signed the tab out ("登录已过期"); an unreachable kernel: the pages show their own errors */
+    }
+    return;
+  }
+  const hadSession = csrfToken.value !== null;
+  try {
+    const who = await getMe({ auth: false });
+    setSession(who, who.csrf_token ?? null);
+  } catch (e) {
+    if (!(e instanceof ApiError) || e.status !== 401) return;
+    // Not logged in. If this tab had a session, say why the user has to log in again.
+    signOut(hadSession, hadSession ? new ApiError(401, EXPIRED_MESSAGE, e.title, e.code, e.requestId) : null);
+  }
+}
+
+/** Checks the token with GET /api/auth/me before keeping it; a wrong token throws (401) and keeps nothing. */
+export async function loginWithToken(token: string): Promise<void> {
+  try {
+    const who = await getMe({ bearer: token });
+    setAdminToken(token, who);
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) {
+      throw new ApiError(401, '管理令牌不正确或已失效，请检查后重试。', e.title, e.code, e.requestId);
+    }
+    throw e;
+  }
+}
+
+export async function loginWithPassword(username: string, password: string): Promise<void> {
+  const r = await passwordLogin(username, password);
+  setSession(r.principal, r.csrf_token);
+  rememberPasswordLogin();
+}
+
+/**
+ * 退出: a cookie session is ended on the kernel (POST /api/auth/logout, which also clears the
+ * cookie); the admin token is simply forgotten. The tab forgets its credentials either way.
+ */
+export async function logout(): Promise<void> {
+  let problem: ApiError | null = null;
+  if (authMode.value === 'session') {
+    try {
+      await logoutSession();
+    } catch (e) {
+      // 401: the session had already ended — nothing left to do on the kernel.
+      if (!(e instanceof ApiError) || e.status !== 401) {
+        const detail = e instanceof ApiError ? e.message : '发生未知错误。';
+        problem = new ApiError(
+          e instanceof ApiError ? e.status : 0,
+          `服务器未确认退出：${detail}`,
+          '',
+          e instanceof ApiError ? e.code : null,
+          e instanceof ApiError ? e.requestId : null,
+        );
+      }
+    }
+  }
+  signOut(false, problem);
+}
