@@ -16,7 +16,8 @@ using json = nlohmann::json;
 json principal_json(const Principal& p) {
   static const char* kinds[] = {"anonymous", "person", "staff", "system"};
   json grants = json::array();
-  for (auto& g : p.grants) grants.push_back({{"permission", g.permission}, {"org_unit_id", g.org_unit_id}});
+  for (auto& g : p.grants)
+    grants.push_back({{"permission", g.permission}, {"org_unit_id", g.org_unit_id}, {"org_name", g.org_name}});
   return {{"kind", kinds[static_cast<int>(p.kind)]}, {"account_id", p.account_id},
           {"display_name", p.display_name}, {"session_id", p.session_id}, {"grants", grants}};
 }
@@ -188,6 +189,9 @@ void register_identity_routes(Router& router, IdentityService& id, bool tls) {
         id.unassign(b["account_id"], b["role"], b["org_unit_id"]);
         return Response::no_content();
       });
+
+  add("GET", "/api/admin/assignments", "admin.roles.read", "角色授予列表 (who holds which role in which org subtree)", "",
+      [&id](const Request&) { return Response::json({{"assignments", id.assignments()}}); });
 
   add("GET", "/api/admin/permissions", "admin.roles.read", "所有已声明的权限及使用它们的接口 (permissions declared by routes)", "",
       [&router](const Request&) {

@@ -64,11 +64,12 @@ IdentityService::~IdentityService() = default;
 std::vector<Grant> IdentityService::grants_of(soci::session& sql, const std::string& account_id) {
   std::vector<Grant> out;
   soci::rowset<soci::row> rows =
-      (sql.prepare << "SELECT p.permission, a.org_unit_id, u.path FROM wb_role_assignments a"
+      (sql.prepare << "SELECT p.permission, a.org_unit_id, u.path, u.name FROM wb_role_assignments a"
                       " JOIN wb_role_permissions p ON p.role = a.role JOIN wb_org_units u ON u.id = a.org_unit_id"
                       " WHERE a.account_id = :a",
        soci::use(account_id));
-  for (auto& r : rows) out.push_back({r.get<std::string>(0), r.get<std::string>(1), r.get<std::string>(2)});
+  for (auto& r : rows)
+    out.push_back({r.get<std::string>(0), r.get<std::string>(1), r.get<std::string>(2), r.get<std::string>(3)});
   return out;
 }
 
@@ -462,8 +463,27 @@ void IdentityService::assign(const std::string& account_id, const std::string& r
 
 void IdentityService::unassign(const std::string& account_id, const std::string& role, const std::string& org_unit_id) {
   auto s = db_.session();
-  *s << "DELETE FROM wb_role_assignments WHERE account_id = :a AND role = :r AND org_unit_id = :o",
-      soci::use(account_id), soci::use(role), soci::use(org_unit_id);
+  soci::statement st = (s->prepare << "DELETE FROM wb_role_assignments WHERE account_id = :a AND role = :r AND org_unit_id = :o",
+                        soci::use(account_id), soci::use(role), soci::use(org_unit_id));
+  st.execute(true);
+  if (st.get_affected_rows() == 0) throw Problem::not_found("role.assignment_not_found", "没有这项角色授予");
+}
+
+json IdentityService::assignments() {
+  auto s = db_.session();
+  soci::rowset<soci::row> rows =
+      (s->prepare << "SELECT a.account_id, c.username, c.display_name, a.role, r.title, a.org_unit_id, u.name"
+                     " FROM wb_role_assignments a JOIN wb_accounts c ON c.id = a.account_id"
+                     " JOIN wb_roles r ON r.name = a.role JOIN wb_org_units u ON u.id = a.org_unit_id"
+                     " ORDER BY u.path, c.display_name, a.role");
+  json out = json::array();
+  for (auto& r : rows)
+    out.push_back({{"account_id", r.get<std::string>(0)},
+                   {"username", r.get_indicator(1) == soci::i_null ? json(nullptr) : json(r.get<std::string>(1))},
+                   {"display_name", r.get<std::string>(2)}, {"role", r.get<std::string>(3)},
+                   {"role_title", r.get<std::string>(4)}, {"org_unit_id", r.get<std::string>(5)},
+                   {"org_name", r.get<std::string>(6)}});
+  return out;
 }
 
 }  // namespace wangban::kernel

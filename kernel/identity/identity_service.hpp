@@ -92,7 +92,9 @@ class IdentityService {
   void define_role(const std::string& name, const std::string& title, const std::vector<std::string>& permissions);
   nlohmann::json roles();
   void assign(const std::string& account_id, const std::string& role, const std::string& org_unit_id);
+  // Problem 404 when there was no such assignment.
   void unassign(const std::string& account_id, const std::string& role, const std::string& org_unit_id);
+  nlohmann::json assignments();
 
  private:
   std::vector<Grant> grants_of(soci::session& sql, const std::string& account_id);

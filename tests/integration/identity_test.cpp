@@ -242,3 +242,24 @@ TEST_CASE("the demo data holds the organisation tree and the staff accounts that
   CHECK(units.size() == 6);
   CHECK(units[0]["name"] == "国家政务服务平台");
 }
+
+TEST_CASE("role assignments are listed with names, and revoking one that does not exist is a 404") {
+  IdentityKernel t;
+  auto admin = t.k.client(true);
+  auto list = body_of(admin.Get("/api/admin/assignments"))["assignments"];
+  REQUIRE(list.size() == 1);
+  CHECK(list[0]["username"] == "clerk1");
+  CHECK(list[0]["role_title"] == "问候员");
+  CHECK(list[0]["org_name"] == "西湖区");
+  auto me = body_of(t.as(t.bearer("clerk1")).Get("/api/auth/me"));
+  CHECK(me["grants"][0]["org_name"] == "西湖区");
+  json a = {{"account_id", t.clerk}, {"role", "greeter"}, {"org_unit_id", t.other_county}};
+  auto missing = admin.Post("/api/admin/assignments/revoke", a.dump(), "application/json");
+  REQUIRE(missing);
+  CHECK(missing->status == 404);
+  a["org_unit_id"] = t.county;
+  auto revoked = admin.Post("/api/admin/assignments/revoke", a.dump(), "application/json");
+  REQUIRE(revoked);
+  CHECK(revoked->status == 204);
+  CHECK(body_of(admin.Get("/api/admin/assignments"))["assignments"].empty());
+}

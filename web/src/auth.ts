@@ -13,6 +13,7 @@ const METHOD_KEY = 'wangban.login.method';
 export interface Grant {
   permission: string;
   org_unit_id: string;
+  org_name?: string;
 }
 
 /** GET /api/auth/me (also the `principal` of a password login). */

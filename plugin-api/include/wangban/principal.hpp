@@ -16,6 +16,7 @@ struct Grant {
   std::string permission;   // "approval.case.accept", or "*" for every permission
   std::string org_unit_id;  // where the role was assigned
   std::string org_path;     // "/<root id>/.../<unit id>/": a unit is in scope when its path starts with this
+  std::string org_name;     // the unit's name, for people
 };
 
 struct Principal {
