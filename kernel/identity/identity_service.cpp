@@ -44,6 +44,16 @@ std::string lower(std::string s) {
   return s;
 }
 
+// Today's UTC date as YYYYMMDD, for the "birth date not in the future" check.
+std::string today_yyyymmdd() {
+  std::time_t t = static_cast<std::time_t>(epoch_ms_now() / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char today[16];
+  std::strftime(today, sizeof today, "%Y%m%d", &tm);
+  return today;
+}
+
 Argon2Params params(const IdentityConfig& c) {
   return {static_cast<std::uint32_t>(c.argon2_time_cost), static_cast<std::uint32_t>(c.argon2_memory_kib),
           static_cast<std::uint32_t>(c.argon2_parallelism)};
@@ -215,12 +225,7 @@ LoginResult IdentityService::certificate_login(const std::vector<std::string>& c
   if (!signature) throw Problem::bad_request("auth.signature_encoding", "签名须为 Base64 编码");
   auto subject = certificates_->verify(chain_pem, nonce, *signature);
   std::string why;
-  char today[16];
-  std::time_t t = static_cast<std::time_t>(now / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  std::strftime(today, sizeof today, "%Y%m%d", &tm);
-  auto citizen = parse_citizen_id(subject.serial_number, today, &why);
+  auto citizen = parse_citizen_id(subject.serial_number, today_yyyymmdd(), &why);
   if (!citizen)
     throw Problem(401, "auth.cert_subject", "证书主体中没有有效的公民身份号码：" + (why.empty() ? "缺少" : why));
 
@@ -284,13 +289,7 @@ std::pair<LoginResult, std::string> IdentityService::oidc_complete(const std::st
   }
   auto claims = oidc_->finish(code, verifier, nonce);
   std::string why;
-  char today[16];
-  std::time_t t = static_cast<std::time_t>(epoch_ms_now() / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  std::strftime(today, sizeof today, "%Y%m%d", &tm);
-  auto id_claim = claims.value(config_.oidc_id_number_claim, "");
-  auto citizen = parse_citizen_id(id_claim, today, &why);
+  auto citizen = parse_citizen_id(claims.value(config_.oidc_id_number_claim, ""), today_yyyymmdd(), &why);
   if (!citizen)
     throw Problem(401, "auth.oidc_claims", "统一身份认证平台未提供有效的公民身份号码：" + (why.empty() ? "缺少" : why));
   auto s = db_.session();

@@ -102,14 +102,20 @@ inline Cert issue(const CertSpec& spec, EVP_PKEY* subject_key, EVP_PKEY* issuer_
   return cert;
 }
 
-inline std::string pem(X509* cert) {
+// What `write` puts into a memory BIO, as a string.
+template <class Write>
+std::string to_pem(Write&& write) {
   BIO* bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_X509(bio, cert);
+  write(bio);
   char* data = nullptr;
   long n = BIO_get_mem_data(bio, &data);
   std::string out(data, static_cast<std::size_t>(n));
   BIO_free(bio);
   return out;
+}
+
+inline std::string pem(X509* cert) {
+  return to_pem([&](BIO* bio) { PEM_write_bio_X509(bio, cert); });
 }
 
 // A CRL of `issuer` revoking the given certificates.
@@ -134,12 +140,7 @@ inline std::string crl_pem(X509* issuer, EVP_PKEY* issuer_key, std::initializer_
   EVP_MD_CTX* md = sign_context(issuer_key);
   X509_CRL_sign_ctx(crl, md);
   EVP_MD_CTX_free(md);
-  BIO* bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_X509_CRL(bio, crl);
-  char* data = nullptr;
-  long n = BIO_get_mem_data(bio, &data);
-  std::string out(data, static_cast<std::size_t>(n));
-  BIO_free(bio);
+  std::string out = to_pem([&](BIO* bio) { PEM_write_bio_X509_CRL(bio, crl); });
   X509_CRL_free(crl);
   return out;
 }
