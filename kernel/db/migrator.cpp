@@ -190,6 +190,30 @@ CREATE TABLE wb_oidc_states (
   next_path VARCHAR(1000) NOT NULL,
   expires_ms BIGINT NOT NULL);
 )sql"},
+      {"006_legal_persons.sql", R"sql(
+-- GB/T 39046-2020 table 12, legal person: name, legal representative, unified social credit
+-- code (GB 32100), registered address and date, business scope. The legal person logs in with
+-- its own certificate (the electronic business licence profile) through an account of kind
+-- 'legal', and authorises natural persons to act for it within a scope until a date.
+CREATE TABLE wb_legal_persons (
+  id VARCHAR(36) PRIMARY KEY,
+  account_id VARCHAR(36) NOT NULL UNIQUE REFERENCES wb_accounts (id),
+  credit_code VARCHAR(18) NOT NULL UNIQUE,
+  name VARCHAR(200) NOT NULL,
+  legal_representative VARCHAR(100) NOT NULL,
+  registered_address VARCHAR(300) NOT NULL,
+  registered_date VARCHAR(10) NOT NULL,
+  business_scope TEXT NOT NULL,
+  certificate_fingerprint CHAR(64));
+CREATE TABLE wb_legal_agents (
+  legal_person_id VARCHAR(36) NOT NULL REFERENCES wb_legal_persons (id),
+  agent_account_id VARCHAR(36) NOT NULL REFERENCES wb_accounts (id),
+  scope TEXT NOT NULL,
+  valid_until_ms BIGINT NOT NULL,
+  granted_at VARCHAR(32) NOT NULL,
+  PRIMARY KEY (legal_person_id, agent_account_id));
+ALTER TABLE wb_sessions ADD COLUMN acting_for VARCHAR(36);
+)sql"},
   };
 }
 

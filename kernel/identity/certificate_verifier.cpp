@@ -176,6 +176,7 @@ CertificateSubject CertificateVerifier::verify(const std::vector<std::string>& c
   if (!ok) refuse("auth.cert_signature_invalid", "签名验证失败：签名与证书不符或内容被改动 (the signature does not verify)");
 
   s.common_name = subject_field(leaf.get(), NID_commonName);
+  s.organization = subject_field(leaf.get(), NID_organizationName);
   s.serial_number = subject_field(leaf.get(), NID_serialNumber);
   unsigned char* der = nullptr;
   int len = i2d_X509(leaf.get(), &der);

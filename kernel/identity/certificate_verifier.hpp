@@ -19,6 +19,7 @@ namespace wangban::kernel {
 
 struct CertificateSubject {
   std::string common_name;     // CN
+  std::string organization;    // O (a legal person's name on an electronic business licence)
   std::string serial_number;   // subject serialNumber (2.5.4.5): the ID number or credit code
   std::string fingerprint;     // SHA-256 of the DER certificate, hex
   std::string key_algorithm;   // "SM2", "EC", "RSA"

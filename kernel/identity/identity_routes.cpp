@@ -14,12 +14,13 @@ namespace {
 using json = nlohmann::json;
 
 json principal_json(const Principal& p) {
-  static const char* kinds[] = {"anonymous", "person", "staff", "system"};
+  static const char* kinds[] = {"anonymous", "person", "staff", "system", "legal"};
   json grants = json::array();
   for (auto& g : p.grants)
     grants.push_back({{"permission", g.permission}, {"org_unit_id", g.org_unit_id}, {"org_name", g.org_name}});
   return {{"kind", kinds[static_cast<int>(p.kind)]}, {"account_id", p.account_id},
-          {"display_name", p.display_name}, {"session_id", p.session_id}, {"grants", grants}};
+          {"display_name", p.display_name}, {"session_id", p.session_id}, {"grants", grants},
+          {"acting_for", p.acting_for.empty() ? json(nullptr) : json(p.acting_for)}, {"agent_scope", p.agent_scope}};
 }
 
 std::string session_cookie(const std::string& token, long long max_age_seconds, bool tls) {
@@ -127,6 +128,39 @@ void register_identity_routes(Router& router, IdentityService& id, bool tls) {
   add("DELETE", "/api/auth/sessions/{id}", any, "注销我的一个会话 (revoke one of my sessions)", "",
       [&id](const Request& req) {
         id.revoke(req.principal().account_id, req.param("id"));
+        return Response::no_content();
+      });
+
+  add("GET", "/api/auth/legal/agents", any, "法人：我的经办人授权 (a legal person's authorised agents)", "",
+      [&id](const Request& req) { return Response::json({{"agents", id.agents_of(req.principal())}}); });
+
+  add("POST", "/api/auth/legal/agents", any, "法人授权经办人 (a legal person authorises a natural person to act for it)",
+      R"json({"type":"object","required":["id_number","scope","valid_days"],"additionalProperties":false,"properties":{
+          "id_number":{"type":"string","minLength":15,"maxLength":18},
+          "scope":{"type":"array","minItems":1,"items":{"type":"string","minLength":1,"maxLength":64},
+                   "description":"item codes the agent may handle, or [\"*\"] for all"},
+          "valid_days":{"type":"integer","minimum":1,"maximum":3660}}})json",
+      [&id](const Request& req) {
+        const auto& b = req.json();
+        id.authorise_agent(req.principal(), b["id_number"], b["scope"].get<std::vector<std::string>>(), b["valid_days"]);
+        return Response::no_content();
+      });
+
+  add("DELETE", "/api/auth/legal/agents/{id_number}", any, "法人撤销经办人授权 (revoke an agent)", "",
+      [&id](const Request& req) {
+        id.revoke_agent(req.principal(), req.param("id_number"));
+        return Response::no_content();
+      });
+
+  add("GET", "/api/auth/mandates", any, "我可代表办事的法人 (legal persons I may act for)", "",
+      [&id](const Request& req) { return Response::json({{"mandates", id.mandates_of(req.principal())}}); });
+
+  add("POST", "/api/auth/act-for", any, "代表法人办事或恢复个人身份 (act for a legal person, or null to act as myself)",
+      R"json({"type":"object","required":["legal_person_id"],"additionalProperties":false,
+          "properties":{"legal_person_id":{"type":["string","null"]}}})json",
+      [&id](const Request& req) {
+        const auto& v = req.json()["legal_person_id"];
+        id.act_for(req.principal(), v.is_string() ? v.get<std::string>() : "");
         return Response::no_content();
       });
 

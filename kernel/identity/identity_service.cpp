@@ -104,10 +104,13 @@ Caller IdentityService::resolve(const HttpRequest& request) {
   long long last_seen = 0, expires = 0;
   int revoked = 0, disabled = 0;
   std::string hash = sha256_hex(*token);
+  std::string acting;
+  soci::indicator acting_ind = soci::i_null;
   *s << "SELECT s.id, s.account_id, s.csrf_token, s.last_seen_ms, s.expires_ms, s.revoked, a.display_name, a.kind,"
-        " a.disabled FROM wb_sessions s JOIN wb_accounts a ON a.id = s.account_id WHERE s.token_hash = :h",
+        " a.disabled, s.acting_for FROM wb_sessions s JOIN wb_accounts a ON a.id = s.account_id WHERE s.token_hash = :h",
       soci::use(hash), soci::into(id), soci::into(account), soci::into(csrf), soci::into(last_seen),
-      soci::into(expires), soci::into(revoked), soci::into(name), soci::into(kind), soci::into(disabled);
+      soci::into(expires), soci::into(revoked), soci::into(name), soci::into(kind), soci::into(disabled),
+      soci::into(acting, acting_ind);
   long long now = epoch_ms_now();
   if (!s->got_data() || revoked || disabled) {
     c.via_cookie = false;
@@ -121,11 +124,22 @@ Caller IdentityService::resolve(const HttpRequest& request) {
   }
   if (now - last_seen > 30000)  // note activity at most twice a minute
     *s << "UPDATE wb_sessions SET last_seen_ms = :n WHERE id = :i", soci::use(now), soci::use(id);
-  c.principal.kind = kind == "staff" ? Principal::Kind::staff : Principal::Kind::person;
+  c.principal.kind = kind == "staff" ? Principal::Kind::staff
+                     : kind == "legal" ? Principal::Kind::legal
+                                       : Principal::Kind::person;
   c.principal.account_id = account;
   c.principal.display_name = name;
   c.principal.session_id = id;
   c.principal.grants = grants_of(*s, account);
+  if (acting_ind == soci::i_ok && !acting.empty()) {  // acting for a legal person: only while the mandate holds
+    std::string scope;
+    *s << "SELECT scope FROM wb_legal_agents WHERE legal_person_id = :l AND agent_account_id = :a AND valid_until_ms >= :n",
+        soci::use(acting), soci::use(account), soci::use(now), soci::into(scope);
+    if (s->got_data()) {
+      c.principal.acting_for = acting;
+      c.principal.agent_scope = json::parse(scope).get<std::vector<std::string>>();
+    }
+  }
   c.csrf_token = csrf;
   return c;
 }
@@ -224,16 +238,143 @@ LoginResult IdentityService::certificate_login(const std::vector<std::string>& c
   auto signature = base64_decode(signature_base64);
   if (!signature) throw Problem::bad_request("auth.signature_encoding", "签名须为 Base64 编码");
   auto subject = certificates_->verify(chain_pem, nonce, *signature);
-  std::string why;
+  std::string why, credit_why;
   auto citizen = parse_citizen_id(subject.serial_number, today_yyyymmdd(), &why);
-  if (!citizen)
-    throw Problem(401, "auth.cert_subject", "证书主体中没有有效的公民身份号码：" + (why.empty() ? "缺少" : why));
+  auto credit = citizen ? std::nullopt : parse_credit_code(subject.serial_number, &credit_why);
+  if (!citizen && !credit)
+    throw Problem(401, "auth.cert_subject",
+                  "证书主体中没有有效的公民身份号码或统一社会信用代码：" + (why.empty() ? "缺少" : why));
 
   soci::transaction tx(*s);
-  auto [account, name] = person_account(*s, *citizen, subject.common_name, subject.fingerprint);
-  auto r = open_session(*s, account, Principal::Kind::person, name, client_ip, user_agent);
+  LoginResult r;
+  if (citizen) {
+    auto [account, name] = person_account(*s, *citizen, subject.common_name, subject.fingerprint);
+    r = open_session(*s, account, Principal::Kind::person, name, client_ip, user_agent);
+  } else {
+    auto [account, name] = legal_account(*s, *credit, subject.organization.empty() ? subject.common_name : subject.organization,
+                                         subject.fingerprint);
+    r = open_session(*s, account, Principal::Kind::legal, name, client_ip, user_agent);
+  }
   tx.commit();
   return r;
+}
+
+std::pair<std::string, std::string> IdentityService::legal_account(soci::session& sql, const std::string& credit_code,
+                                                                   const std::string& given_name,
+                                                                   const std::string& fingerprint) {
+  std::string account, name;
+  sql << "SELECT l.account_id, a.display_name FROM wb_legal_persons l JOIN wb_accounts a ON a.id = l.account_id"
+         " WHERE l.credit_code = :c",
+      soci::use(credit_code), soci::into(account), soci::into(name);
+  if (sql.got_data()) return {account, name};
+  account = uuid_v4();
+  name = given_name.empty() ? credit_code : given_name;
+  std::string id = uuid_v4(), created = utc_now_iso();
+  sql << "INSERT INTO wb_accounts (id, kind, username, display_name, password_hash, org_unit_id, disabled, created_at)"
+         " VALUES (:i, 'legal', NULL, :d, NULL, NULL, 0, :t)",
+      soci::use(account), soci::use(name), soci::use(created);
+  sql << "INSERT INTO wb_legal_persons (id, account_id, credit_code, name, legal_representative, registered_address,"
+         " registered_date, business_scope, certificate_fingerprint) VALUES (:i, :a, :c, :n, '', '', '', '', :f)",
+      soci::use(id), soci::use(account), soci::use(credit_code), soci::use(name), soci::use(fingerprint);
+  log_->info("legal person account created at first certificate login");
+  return {account, name};
+}
+
+namespace {
+
+std::string legal_id_of(soci::session& sql, const Principal& legal) {
+  if (legal.kind != Principal::Kind::legal)
+    throw Problem::forbidden("auth.not_legal_person", "只有以法人证书登录的法人账号可以管理经办人授权");
+  std::string id;
+  sql << "SELECT id FROM wb_legal_persons WHERE account_id = :a", soci::use(legal.account_id), soci::into(id);
+  if (!sql.got_data()) throw Problem::forbidden("auth.not_legal_person", "法人信息不存在");
+  return id;
+}
+
+std::string person_by_id_number(soci::session& sql, const std::string& id_number) {
+  std::string account;
+  sql << "SELECT account_id FROM wb_natural_persons WHERE id_type = 'resident_id' AND id_number = :n",
+      soci::use(id_number), soci::into(account);
+  if (!sql.got_data())
+    throw Problem::not_found("auth.person_not_found", "该身份证号码的自然人尚未在本平台实名登录过，请其先登录一次");
+  return account;
+}
+
+}  // namespace
+
+void IdentityService::authorise_agent(const Principal& legal, const std::string& id_number,
+                                      const std::vector<std::string>& scope, int valid_days) {
+  std::string why;
+  auto citizen = parse_citizen_id(id_number, today_yyyymmdd(), &why);
+  if (!citizen) throw Problem::bad_request("auth.bad_id_number", why);
+  auto s = db_.session();
+  soci::transaction tx(*s);
+  std::string legal_id = legal_id_of(*s, legal), agent = person_by_id_number(*s, citizen->number);
+  std::string scope_text = json(scope).dump(), now = utc_now_iso();
+  long long until = epoch_ms_now() + valid_days * 86400000LL;
+  *s << "DELETE FROM wb_legal_agents WHERE legal_person_id = :l AND agent_account_id = :a", soci::use(legal_id),
+      soci::use(agent);
+  *s << "INSERT INTO wb_legal_agents (legal_person_id, agent_account_id, scope, valid_until_ms, granted_at)"
+        " VALUES (:l, :a, :s, :u, :t)",
+      soci::use(legal_id), soci::use(agent), soci::use(scope_text), soci::use(until), soci::use(now);
+  tx.commit();
+}
+
+void IdentityService::revoke_agent(const Principal& legal, const std::string& id_number) {
+  auto s = db_.session();
+  std::string legal_id = legal_id_of(*s, legal), agent = person_by_id_number(*s, id_number);
+  soci::statement st = (s->prepare << "DELETE FROM wb_legal_agents WHERE legal_person_id = :l AND agent_account_id = :a",
+                        soci::use(legal_id), soci::use(agent));
+  st.execute(true);
+  if (st.get_affected_rows() == 0) throw Problem::not_found("auth.mandate_not_found", "没有这项经办人授权");
+}
+
+json IdentityService::agents_of(const Principal& legal) {
+  auto s = db_.session();
+  std::string legal_id = legal_id_of(*s, legal);
+  soci::rowset<soci::row> rows =
+      (s->prepare << "SELECT p.id_number, p.name, g.scope, g.valid_until_ms FROM wb_legal_agents g"
+                     " JOIN wb_natural_persons p ON p.account_id = g.agent_account_id WHERE g.legal_person_id = :l"
+                     " ORDER BY p.name",
+       soci::use(legal_id));
+  json out = json::array();
+  for (auto& r : rows)
+    out.push_back({{"id_number", r.get<std::string>(0)}, {"name", r.get<std::string>(1)},
+                   {"scope", json::parse(r.get<std::string>(2))}, {"valid_until_ms", row_integer(r, 3)}});
+  return out;
+}
+
+json IdentityService::mandates_of(const Principal& person) {
+  auto s = db_.session();
+  long long now = epoch_ms_now();
+  soci::rowset<soci::row> rows =
+      (s->prepare << "SELECT l.id, l.name, l.credit_code, g.scope, g.valid_until_ms FROM wb_legal_agents g"
+                     " JOIN wb_legal_persons l ON l.id = g.legal_person_id"
+                     " WHERE g.agent_account_id = :a AND g.valid_until_ms >= :n ORDER BY l.name",
+       soci::use(person.account_id), soci::use(now));
+  json out = json::array();
+  for (auto& r : rows)
+    out.push_back({{"legal_person_id", r.get<std::string>(0)}, {"name", r.get<std::string>(1)},
+                   {"credit_code", r.get<std::string>(2)}, {"scope", json::parse(r.get<std::string>(3))},
+                   {"valid_until_ms", row_integer(r, 4)}});
+  return out;
+}
+
+void IdentityService::act_for(const Principal& person, const std::string& legal_person_id) {
+  if (person.kind != Principal::Kind::person || person.session_id.empty())
+    throw Problem::forbidden("auth.not_natural_person", "只有实名登录的自然人可以代表法人办事");
+  auto s = db_.session();
+  if (!legal_person_id.empty()) {
+    int n = 0;
+    long long now = epoch_ms_now();
+    *s << "SELECT COUNT(*) FROM wb_legal_agents WHERE legal_person_id = :l AND agent_account_id = :a"
+          " AND valid_until_ms >= :n",
+        soci::use(legal_person_id), soci::use(person.account_id), soci::use(now), soci::into(n);
+    if (n == 0) throw Problem::forbidden("auth.no_mandate", "您没有该法人的有效经办授权");
+  }
+  soci::indicator ind = legal_person_id.empty() ? soci::i_null : soci::i_ok;
+  *s << "UPDATE wb_sessions SET acting_for = :l WHERE id = :i", soci::use(legal_person_id, ind),
+      soci::use(person.session_id);
 }
 
 std::pair<std::string, std::string> IdentityService::person_account(soci::session& sql, const CitizenId& citizen,

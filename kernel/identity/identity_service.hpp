@@ -62,10 +62,12 @@ class IdentityService {
                              const std::string& user_agent);
   // A one-time challenge for certificate login, valid for identity.nonce_seconds.
   std::pair<std::string, long long> new_nonce();
-  // Digital-certificate login of a natural person: the nonce must be fresh and unused, the
-  // certificate chain trusted (CertificateVerifier), the signature over the nonce valid, and
-  // the subject serialNumber a valid citizen ID number (GB 11643). The first login creates the
-  // person's account (real-name verified by the certificate).
+  // Digital-certificate login: the nonce must be fresh and unused, the certificate chain
+  // trusted (CertificateVerifier), the signature over the nonce valid. The subject
+  // serialNumber decides who logs in: a valid citizen ID number (GB 11643) is a natural
+  // person; a valid unified social credit code (GB 32100) is a legal person — the profile we
+  // use for the electronic business licence, its name taken from O (else CN). The first login
+  // creates the account (real-name verified by the certificate).
   LoginResult certificate_login(const std::vector<std::string>& chain_pem, const std::string& nonce,
                                 const std::string& signature_base64, const std::string& client_ip,
                                 const std::string& user_agent);
@@ -76,6 +78,17 @@ class IdentityService {
   std::pair<LoginResult, std::string> oidc_complete(const std::string& code, const std::string& state,
                                                     const std::string& client_ip, const std::string& user_agent);
   void logout(const std::string& session_id);
+
+  // Legal persons (法人) and their agents. A legal account authorises a natural person (by
+  // citizen ID number, who must have logged in once) for a scope of items until a date;
+  // the person then chooses to act for it in a session.
+  void authorise_agent(const Principal& legal, const std::string& id_number, const std::vector<std::string>& scope,
+                       int valid_days);
+  void revoke_agent(const Principal& legal, const std::string& id_number);
+  nlohmann::json agents_of(const Principal& legal);
+  nlohmann::json mandates_of(const Principal& person);
+  // Sets (or with an empty id, clears) the legal person the session acts for; Problem 403 without a valid mandate.
+  void act_for(const Principal& person, const std::string& legal_person_id);
   // The CSRF token of a live session (for the web UI after a page reload).
   std::string csrf_of(const std::string& session_id);
   nlohmann::json sessions_of(const std::string& account_id, const std::string& current_session);
@@ -101,6 +114,8 @@ class IdentityService {
   // The account of the natural person with this citizen ID number, created when new.
   std::pair<std::string, std::string> person_account(soci::session& sql, const CitizenId& citizen, const std::string& name,
                                                      const std::string& fingerprint);
+  std::pair<std::string, std::string> legal_account(soci::session& sql, const std::string& credit_code,
+                                                    const std::string& name, const std::string& fingerprint);
   LoginResult open_session(soci::session& sql, const std::string& account_id, Principal::Kind kind,
                            const std::string& display_name, const std::string& client_ip, const std::string& user_agent);
   Database& db_;

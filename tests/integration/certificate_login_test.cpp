@@ -120,3 +120,60 @@ TEST_CASE("a nonce serves one login only: a replay is refused even with a valid 
   CHECK(code_of(t.login(t.person.get(), t.person_key.get(), n)) == "auth.nonce_invalid");
   CHECK(code_of(t.login(t.person.get(), t.person_key.get(), std::string(64, 'a'))) == "auth.nonce_invalid");
 }
+
+TEST_CASE("a legal person logs in with its certificate, authorises an agent, and the agent acts for it") {
+  CertKernel t;
+  // The natural person logs in once, so the platform knows them.
+  auto person_login = t.login(t.person.get(), t.person_key.get());
+  REQUIRE(person_login);
+  REQUIRE(person_login->status == 200);
+  auto person = t.k->client();
+  person.set_bearer_token_auth(json::parse(person_login->body)["token"].get<std::string>());
+
+  // The legal person's certificate (electronic business licence profile): credit code in serialNumber, name in O.
+  auto org_key = testpki::sm2_key();
+  testpki::CertSpec spec{"法人证书", "11330105002500287C", -1, 365, false, "digitalSignature", 50};
+  spec.organization = "西湖区测试服务中心";
+  auto org_cert = testpki::issue(spec, org_key.get(), t.root_key.get(), t.root.get());
+  auto legal_login = t.login(org_cert.get(), org_key.get());
+  REQUIRE(legal_login);
+  INFO(legal_login->body);
+  REQUIRE(legal_login->status == 200);
+  CHECK(json::parse(legal_login->body)["principal"]["kind"] == "legal");
+  CHECK(json::parse(legal_login->body)["principal"]["display_name"] == "西湖区测试服务中心");
+  auto legal = t.k->client();
+  legal.set_bearer_token_auth(json::parse(legal_login->body)["token"].get<std::string>());
+
+  auto unknown = legal.Post("/api/auth/legal/agents",
+                            R"({"id_number":"440524188001010014","scope":["*"],"valid_days":30})", "application/json");
+  CHECK(code_of(unknown) == "auth.person_not_found");
+  auto not_legal = person.Post("/api/auth/legal/agents",
+                               R"({"id_number":"11010519491231002X","scope":["*"],"valid_days":30})", "application/json");
+  CHECK(code_of(not_legal) == "auth.not_legal_person");
+  auto granted = legal.Post("/api/auth/legal/agents",
+                            R"({"id_number":"11010519491231002X","scope":["330106-XK-001"],"valid_days":30})",
+                            "application/json");
+  REQUIRE(granted);
+  CHECK(granted->status == 204);
+  CHECK(body_of(legal.Get("/api/auth/legal/agents"))["agents"][0]["name"] == "张三");
+
+  auto mandates = body_of(person.Get("/api/auth/mandates"))["mandates"];
+  REQUIRE(mandates.size() == 1);
+  CHECK(mandates[0]["credit_code"] == "11330105002500287C");
+  std::string legal_id = mandates[0]["legal_person_id"];
+  auto act = person.Post("/api/auth/act-for", json{{"legal_person_id", legal_id}}.dump(), "application/json");
+  REQUIRE(act);
+  CHECK(act->status == 204);
+  auto me = body_of(person.Get("/api/auth/me"));
+  CHECK(me["acting_for"] == legal_id);
+  CHECK(me["agent_scope"][0] == "330106-XK-001");
+
+  auto wrong = person.Post("/api/auth/act-for", json{{"legal_person_id", "no-such-legal-person"}}.dump(), "application/json");
+  CHECK(code_of(wrong) == "auth.no_mandate");
+
+  // Revoked: the agent no longer acts for the legal person, even in the same session.
+  auto revoked = legal.Delete("/api/auth/legal/agents/11010519491231002X");
+  REQUIRE(revoked);
+  CHECK(revoked->status == 204);
+  CHECK(body_of(person.Get("/api/auth/me"))["acting_for"].is_null());
+}

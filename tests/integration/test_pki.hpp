@@ -64,6 +64,7 @@ struct CertSpec {
   bool ca = false;
   std::string key_usage = "digitalSignature,nonRepudiation";
   long serial = 1;
+  std::string organization = {};  // subject O; empty: none
 };
 
 inline void add_ext(X509* cert, X509* issuer, int nid, const std::string& value) {
@@ -86,6 +87,8 @@ inline Cert issue(const CertSpec& spec, EVP_PKEY* subject_key, EVP_PKEY* issuer_
   X509_NAME* name = X509_get_subject_name(c);
   X509_NAME_add_entry_by_txt(name, "C", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>("CN"), -1, -1, 0);
   X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(spec.common_name.c_str()), -1, -1, 0);
+  if (!spec.organization.empty())
+    X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(spec.organization.c_str()), -1, -1, 0);
   if (!spec.serial_number.empty())
     X509_NAME_add_entry_by_txt(name, "serialNumber", MBSTRING_UTF8,
                                reinterpret_cast<const unsigned char*>(spec.serial_number.c_str()), -1, -1, 0);

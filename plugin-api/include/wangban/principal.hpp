@@ -1,6 +1,10 @@
 // Principal: who is calling — resolved by the kernel from the session cookie or bearer token.
 //
-// Anonymous callers have kind anonymous and no grants. A grant is a permission
+// Anonymous callers have kind anonymous and no grants. A natural person (person)
+// may act for a legal person (法人) that authorised them: `acting_for` then names
+// the legal person and `agent_scope` the items the mandate covers ("*": all).
+// A legal person logged in with its own certificate (electronic business licence)
+// is kind legal. A grant is a permission
 // held through a role in an organisation unit; it applies to that unit and its
 // whole subtree (data scope: a county clerk sees only the county's cases). The
 // administrator token and the kernel's own calls are kind system, allowed
@@ -20,12 +24,14 @@ struct Grant {
 };
 
 struct Principal {
-  enum class Kind { anonymous, person, staff, system };
+  enum class Kind { anonymous, person, staff, system, legal };
   Kind kind = Kind::anonymous;
   std::string account_id;       // empty for anonymous
   std::string display_name;
   std::string session_id;       // empty for anonymous, system and bearer-less calls
   std::vector<Grant> grants;
+  std::string acting_for;                // legal person id when a person acts as its agent
+  std::vector<std::string> agent_scope;  // item codes the mandate covers, or {"*"}
 
   bool authenticated() const { return kind != Kind::anonymous; }
   // Holds `permission` in at least one organisation unit (system: always).
