@@ -19,20 +19,9 @@
 // SCREENSHOT is a path prefix: each page's picture goes to <prefix>-<page>.png (login, org,
 // accounts, roles, account, sessions; failure when a step throws); a prefix ending in an extension keeps it (x.png → x-org.png).
 
-import { createRequire } from 'node:module';
+import { assert, check, fail, launchPage, readEnv, run, screenshots, squash, waitMs, waitUntil } from './harness.mjs';
 
 const OVERALL_TIMEOUT_MS = 120_000;
-const WAIT_MS = 15_000;
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const STAFF = { username: 'clerk1', name: '张三', password: 'Zheng-wu-2026', weak: 'short' };
 const ROLE = { name: 'greeter', title: '问候员', permission: 'greeting.write', route: 'POST /api/greeting/greetings' };
@@ -42,86 +31,13 @@ const UNITS = [
   { key: 'county', name: '西湖区', level: 'county', label: '县级', code: '330106', allowed: ['county', 'department'] },
 ];
 
-let passed = 0;
-let failed = 0;
-let finished = false;
-let browser = null;
-const deadline = Date.now() + OVERALL_TIMEOUT_MS;
-
-const oneLine = (v) => String(v?.message ?? v).split('\n')[0].slice(0, 300);
-const squash = (s) => String(s ?? '').replace(/\s+/g, ' ').trim();
-const timeLeft = () => Math.max(1, deadline - Date.now());
-const waitMs = () => Math.min(WAIT_MS, timeLeft());
-
-function pass(name, info = '') {
-  passed++;
-  console.log(`ok   - ${name}${info ? ` (${info})` : ''}`);
-}
-function fail(name, err) {
-  failed++;
-  console.log(`FAIL - ${name}${err !== undefined ? `: ${oneLine(err)}` : ''}`);
-}
-/** Runs one check; returns true when it passed. fn may return a short info string. */
-async function check(name, fn) {
-  try {
-    const info = await fn();
-    pass(name, typeof info === 'string' ? info : '');
-    return true;
-  } catch (e) {
-    fail(name, e);
-    return false;
-  }
-}
-function assert(cond, msg) {
-  if (!cond) throw new Error(msg);
-}
-/** Polls fn until it returns a truthy value or the deadline passes (no fixed sleeps). */
-async function waitUntil(fn, what, ms = waitMs()) {
-  const end = Date.now() + ms;
-  let last;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? ` (${oneLine(last)})` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function summary(code) {
-  if (finished) return;
-  finished = true;
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exitCode = code ?? (failed === 0 && passed > 0 ? 0 : 1);
-}
-
-async function closeBrowser() {
-  const b = browser;
-  browser = null;
-  if (!b) return;
-  await Promise.race([b.close().catch(() => {}), new Promise((r) => setTimeout(r, 5_000))]);
-}
-
-const overallTimer = setTimeout(async () => {
-  if (finished) return;
-  fail(`overall timeout of ${OVERALL_TIMEOUT_MS / 1000} s`);
-  await closeBrowser();
-  summary(1);
-  process.exit(1);
-}, OVERALL_TIMEOUT_MS);
-
 /** <prefix>-<name>.png, or x-<name>.png for a prefix x.png. */
 function shotPath(prefix, name) {
   return /\.[A-Za-z0-9]+$/.test(prefix) ? prefix.replace(/(\.[A-Za-z0-9]+)$/, `-${name}$1`) : `${prefix}-${name}.png`;
 }
 
 async function main() {
-  const base = (process.env.WANGBAN_URL ?? '').replace(/\/+$/, '');
-  const token = process.env.WANGBAN_ADMIN_TOKEN ?? '';
-  const screenshot = process.env.SCREENSHOT ?? '';
+  const { base, token, screenshot } = readEnv();
   const envOk = await check('environment (WANGBAN_URL, WANGBAN_ADMIN_TOKEN)', () => {
     assert(/^https?:\/\//.test(base), 'WANGBAN_URL must be an http(s) URL');
     assert(token.length > 0, 'WANGBAN_ADMIN_TOKEN is empty');
@@ -129,38 +45,10 @@ async function main() {
   });
   if (!envOk) return;
 
-  let chromium;
-  const libOk = await check('playwright-core available from web/node_modules', () => {
-    const require = createRequire(new URL('../../web/package.json', import.meta.url));
-    ({ chromium } = require('playwright-core'));
-    return `playwright-core ${require('playwright-core/package.json').version}`;
-  });
-  if (!libOk) return;
-
-  const launched = await check('launch chromium', async () => {
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_ARGS,
-      timeout: Math.min(30_000, timeLeft()),
-    });
-    return browser.version();
-  });
-  if (!launched) return;
-
-  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(WAIT_MS);
-  const pageErrors = [];
-  page.on('pageerror', (e) => pageErrors.push(oneLine(e)));
-
-  const taken = new Set();
-  const takeShot = async (name) => {
-    if (!screenshot || taken.has(name) || page.isClosed()) return;
-    taken.add(name);
-    const path = shotPath(screenshot, name);
-    await check(`screenshot saved to ${path}`, () => page.screenshot({ path, fullPage: true, timeout: waitMs() }));
-  };
+  const opened = await launchPage();
+  if (!opened) return;
+  const { page, pageErrors } = opened;
+  const takeShot = screenshots(page, screenshot, (name) => shotPath(screenshot, name));
 
   const banner = page.locator('[data-testid="error"]');
   const notice = page.locator('[data-testid="notice"]');
@@ -504,12 +392,4 @@ async function main() {
   }
 }
 
-try {
-  await main();
-} catch (e) {
-  fail('unexpected error', e);
-} finally {
-  await closeBrowser();
-  clearTimeout(overallTimer);
-  summary();
-}
+await run(OVERALL_TIMEOUT_MS, main);

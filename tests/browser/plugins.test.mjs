@@ -12,10 +12,9 @@
 // SCREENSHOT is the plugin page's picture; the API page's goes next to it with "-api" before the
 // extension (plugins.png → plugins-api.png). The API checks expect the greeting plugin loaded.
 
-import { createRequire } from 'node:module';
+import { assert, check, launchPage, oneLine, readEnv, run, screenshots, squash, timeLeft, waitMs, waitUntil } from './harness.mjs';
 
 const OVERALL_TIMEOUT_MS = 60_000;
-const WAIT_MS = 15_000;
 const STATE_LABELS = {
   started: '运行中',
   refused: '已拒绝',
@@ -23,86 +22,6 @@ const STATE_LABELS = {
   stopped: '已停止',
   reloading: '重新加载中',
 };
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-let passed = 0;
-let failed = 0;
-let finished = false;
-let browser = null;
-const deadline = Date.now() + OVERALL_TIMEOUT_MS;
-
-const oneLine = (v) => String(v?.message ?? v).split('\n')[0].slice(0, 300);
-const timeLeft = () => Math.max(1, deadline - Date.now());
-const waitMs = () => Math.min(WAIT_MS, timeLeft());
-
-function pass(name, info = '') {
-  passed++;
-  console.log(`ok   - ${name}${info ? ` (${info})` : ''}`);
-}
-function fail(name, err) {
-  failed++;
-  console.log(`FAIL - ${name}${err !== undefined ? `: ${oneLine(err)}` : ''}`);
-}
-/** Runs one check; returns true when it passed. fn may return a short info string. */
-async function check(name, fn) {
-  try {
-    const info = await fn();
-    pass(name, typeof info === 'string' ? info : '');
-    return true;
-  } catch (e) {
-    fail(name, e);
-    return false;
-  }
-}
-function assert(cond, msg) {
-  if (!cond) throw new Error(msg);
-}
-/** Polls fn until it returns a truthy value or the deadline passes (no fixed sleeps). */
-async function waitUntil(fn, what, ms = waitMs()) {
-  const end = Date.now() + ms;
-  let last;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? ` (${oneLine(last)})` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function summary(code) {
-  if (finished) return;
-  finished = true;
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exitCode = code ?? (failed === 0 && passed > 0 ? 0 : 1);
-}
-
-async function closeBrowser() {
-  const b = browser;
-  browser = null;
-  if (!b) return;
-  await Promise.race([b.close().catch(() => {}), new Promise((r) => setTimeout(r, 5_000))]);
-}
-
-const overallTimer = setTimeout(async () => {
-  if (finished) return;
-  fail(`overall timeout of ${OVERALL_TIMEOUT_MS / 1000} s`);
-  await closeBrowser();
-  summary(1);
-  process.exit(1);
-}, OVERALL_TIMEOUT_MS);
 
 function parseExpectations(spec) {
   const out = [];
@@ -117,9 +36,7 @@ function parseExpectations(spec) {
 }
 
 async function main() {
-  const base = (process.env.WANGBAN_URL ?? '').replace(/\/+$/, '');
-  const token = process.env.WANGBAN_ADMIN_TOKEN ?? '';
-  const screenshot = process.env.SCREENSHOT ?? '';
+  const { base, token, screenshot } = readEnv();
   let expected;
   const envOk = await check('environment (WANGBAN_URL, WANGBAN_ADMIN_TOKEN, EXPECT_PLUGINS)', () => {
     assert(/^https?:\/\//.test(base), 'WANGBAN_URL must be an http(s) URL');
@@ -129,43 +46,12 @@ async function main() {
   });
   if (!envOk) return;
 
-  let chromium;
-  const libOk = await check('playwright-core available from web/node_modules', () => {
-    const require = createRequire(new URL('../../web/package.json', import.meta.url));
-    ({ chromium } = require('playwright-core'));
-    return `playwright-core ${require('playwright-core/package.json').version}`;
-  });
-  if (!libOk) return;
-
-  const launched = await check('launch chromium', async () => {
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_ARGS,
-      timeout: Math.min(30_000, timeLeft()),
-    });
-    return browser.version();
-  });
-  if (!launched) return;
-
+  const opened = await launchPage();
+  if (!opened) return;
+  const { page, pageErrors } = opened;
   // One picture of each page: plugins → SCREENSHOT, API docs → SCREENSHOT with "-api" before the extension.
-  const shots = {
-    plugins: { path: screenshot, taken: false },
-    api: { path: screenshot.replace(/(\.[^./\\]*)?$/, '-api$1'), taken: false },
-  };
-  const takeShot = async (page, which = 'plugins') => {
-    const shot = shots[which];
-    if (!screenshot || shot.taken || !page || page.isClosed()) return;
-    shot.taken = true;
-    await check(`screenshot saved to ${shot.path}`, () => page.screenshot({ path: shot.path, fullPage: true, timeout: waitMs() }));
-  };
+  const takeShot = screenshots(page, screenshot, (name) => (name === 'api' ? screenshot.replace(/(\.[^./\\]*)?$/, '-api$1') : screenshot));
   let apiPageReached = false;
-
-  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(WAIT_MS);
-  const pageErrors = [];
-  page.on('pageerror', (e) => pageErrors.push(oneLine(e)));
 
   try {
     const rows = page.locator('[data-testid="plugin-row"]');
@@ -196,7 +82,7 @@ async function main() {
       await loginButton.click();
       await banner.waitFor({ state: 'visible', timeout: waitMs() });
       await tokenInput.waitFor({ state: 'visible', timeout: waitMs() });
-      const text = (await banner.innerText()).replace(/\s+/g, ' ').trim();
+      const text = squash(await banner.innerText());
       assert(text.length > 0, 'error banner is empty');
       assert((await banner.getAttribute('role')) === 'alert', 'banner lacks role="alert"');
       return text;
@@ -299,7 +185,7 @@ async function main() {
       }
     }
 
-    await takeShot(page);
+    await takeShot('plugins');
 
     await check('退出 clears the token and shows the login form', async () => {
       await page.getByRole('button', { name: '退出' }).click({ timeout: waitMs() });
@@ -336,7 +222,7 @@ async function main() {
 
       await check('API page lists POST /api/admin/plugins/{name}/reload with permission admin.plugins.reload', async () => {
         await reload.waitFor({ state: 'visible', timeout: waitMs() });
-        const perm = (await reload.locator('[data-testid="api-permission"]').innerText()).replace(/\s+/g, ' ').trim();
+        const perm = squash(await reload.locator('[data-testid="api-permission"]').innerText());
         assert(perm.includes('所需权限') && perm.includes('admin.plugins.reload'), `permission shows "${perm}"`);
         return perm;
       });
@@ -361,7 +247,7 @@ async function main() {
         await waitUntil(async () => (await toggle.getAttribute('aria-expanded')) === 'true', 'aria-expanded="true"');
         const prop = greetings.locator('[data-testid="api-request-schema"] [data-testid="schema-prop"][data-name="name"]');
         await prop.first().waitFor({ state: 'visible', timeout: waitMs() });
-        const line = (await prop.first().innerText()).replace(/\s+/g, ' ').trim();
+        const line = squash(await prop.first().innerText());
         const mark = (await prop.first().locator('[data-testid="schema-required"]').innerText()).trim();
         assert(mark === '必填', `no 必填 in "${line}"`);
         return line;
@@ -373,24 +259,16 @@ async function main() {
         return `${await apiRoutes.count()} routes`;
       });
 
-      await takeShot(page, 'api');
+      await takeShot('api');
     }
 
     await check('no uncaught JavaScript errors on the page', () => {
       assert(pageErrors.length === 0, pageErrors.join(' | '));
     });
   } finally {
-    await takeShot(page).catch(() => {});
-    if (apiPageReached) await takeShot(page, 'api').catch(() => {});
+    await takeShot('plugins').catch(() => {});
+    if (apiPageReached) await takeShot('api').catch(() => {});
   }
 }
 
-try {
-  await main();
-} catch (e) {
-  fail('unexpected error', e);
-} finally {
-  await closeBrowser();
-  clearTimeout(overallTimer);
-  summary();
-}
+await run(OVERALL_TIMEOUT_MS, main);
