@@ -214,6 +214,29 @@ CREATE TABLE wb_legal_agents (
   PRIMARY KEY (legal_person_id, agent_account_id));
 ALTER TABLE wb_sessions ADD COLUMN acting_for VARCHAR(36);
 )sql"},
+      {"007_audit_log.sql", R"sql(
+-- The tamper-evident audit log (统一日志审计): entries are the leaves of an SM3 Merkle tree
+-- (RFC 6962 shape). wb_audit_nodes keeps the hash of every complete subtree of 2^level
+-- leaves (level >= 1) as soon as it is complete; wb_audit_state serialises appends.
+CREATE TABLE wb_audit_entries (
+  seq BIGINT PRIMARY KEY,
+  at VARCHAR(32) NOT NULL,
+  actor VARCHAR(36) NOT NULL,
+  actor_kind VARCHAR(16) NOT NULL,
+  org_unit VARCHAR(36) NOT NULL,
+  action VARCHAR(100) NOT NULL,
+  object_type VARCHAR(100) NOT NULL,
+  object_id VARCHAR(200) NOT NULL,
+  outcome VARCHAR(20) NOT NULL,
+  client_ip VARCHAR(64) NOT NULL,
+  request_id VARCHAR(64) NOT NULL,
+  leaf_hash CHAR(64) NOT NULL);
+CREATE INDEX wb_audit_entries_actor ON wb_audit_entries (actor, seq);
+CREATE INDEX wb_audit_entries_object ON wb_audit_entries (object_type, object_id, seq);
+CREATE TABLE wb_audit_nodes (level INTEGER NOT NULL, idx BIGINT NOT NULL, hash CHAR(64) NOT NULL, PRIMARY KEY (level, idx));
+CREATE TABLE wb_audit_state (id INTEGER PRIMARY KEY, size BIGINT NOT NULL);
+INSERT INTO wb_audit_state (id, size) VALUES (1, 0);
+)sql"},
   };
 }
 

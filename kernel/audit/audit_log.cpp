@@ -1,0 +1,198 @@
+// AuditLog: appends with subtree nodes, tree heads and proofs from storage, full verification.
+#include "audit/audit_log.hpp"
+
+#include <soci/soci.h>
+
+#include "db/sql_database.hpp"
+#include "util/digest.hpp"
+
+namespace wangban::kernel {
+namespace {
+
+merkle::Hash from_hex(const std::string& hex) {
+  merkle::Hash h{};
+  for (std::size_t i = 0; i < h.size() && 2 * i + 1 < hex.size(); ++i)
+    h[i] = static_cast<unsigned char>(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
+  return h;
+}
+
+void put_field(std::string& out, const std::string& v) {
+  std::uint32_t n = static_cast<std::uint32_t>(v.size());
+  for (int shift = 24; shift >= 0; shift -= 8) out += static_cast<char>((n >> shift) & 0xFF);
+  out += v;
+}
+
+AuditEntry read_entry(const soci::row& r) {
+  AuditEntry e;
+  e.seq = row_integer(r, 0);
+  e.at = r.get<std::string>(1);
+  e.actor = r.get<std::string>(2);
+  e.actor_kind = r.get<std::string>(3);
+  e.org_unit = r.get<std::string>(4);
+  e.action = r.get<std::string>(5);
+  e.object_type = r.get<std::string>(6);
+  e.object_id = r.get<std::string>(7);
+  e.outcome = r.get<std::string>(8);
+  e.client_ip = r.get<std::string>(9);
+  e.request_id = r.get<std::string>(10);
+  return e;
+}
+
+constexpr const char* kColumns =
+    "seq, at, actor, actor_kind, org_unit, action, object_type, object_id, outcome, client_ip, request_id, leaf_hash";
+
+}  // namespace
+
+AuditLog::AuditLog(Database& db) : db_(db) {}
+
+merkle::Hash AuditLog::leaf_hash(const AuditEntry& e) {
+  std::string data;
+  for (const auto* f : {&e.at, &e.actor, &e.actor_kind, &e.org_unit, &e.action, &e.object_type, &e.object_id,
+                        &e.outcome, &e.client_ip, &e.request_id})
+    put_field(data, *f);
+  put_field(data, std::to_string(e.seq));  // the position is part of the leaf: reordering shows
+  return merkle::Hasher("SM3").leaf(data);
+}
+
+merkle::Perfect AuditLog::perfect(soci::session& sql) {
+  return [&sql](unsigned level, std::uint64_t index) {
+    std::string hex;
+    long long i = static_cast<long long>(index);
+    if (level == 0) {
+      sql << "SELECT leaf_hash FROM wb_audit_entries WHERE seq = :i", soci::use(i), soci::into(hex);
+    } else {
+      int l = static_cast<int>(level);
+      sql << "SELECT hash FROM wb_audit_nodes WHERE level = :l AND idx = :i", soci::use(l), soci::use(i), soci::into(hex);
+    }
+    if (!sql.got_data())
+      throw std::runtime_error("audit log: missing tree node " + std::to_string(level) + "/" + std::to_string(index));
+    return from_hex(hex);
+  };
+}
+
+std::int64_t AuditLog::append(AuditEntry e) {
+  auto s = db_.session();
+  soci::transaction tx(*s);
+  *s << "UPDATE wb_audit_state SET size = size + 1 WHERE id = 1";  // takes the append lock
+  long long size = 0;
+  *s << "SELECT size FROM wb_audit_state WHERE id = 1", soci::into(size);
+  e.seq = size - 1;
+  if (e.at.empty()) e.at = utc_now_iso();
+  auto leaf = leaf_hash(e);
+  std::string leaf_hex = merkle::hex(leaf);
+  long long seq = e.seq;
+  *s << "INSERT INTO wb_audit_entries (" << kColumns
+     << ") VALUES (:s, :at, :a, :k, :o, :ac, :ot, :oi, :out, :ip, :rid, :h)",
+      soci::use(seq), soci::use(e.at), soci::use(e.actor), soci::use(e.actor_kind), soci::use(e.org_unit),
+      soci::use(e.action), soci::use(e.object_type), soci::use(e.object_id), soci::use(e.outcome),
+      soci::use(e.client_ip), soci::use(e.request_id), soci::use(leaf_hex);
+  // Store every complete subtree this leaf closes (it is the right child at each such level).
+  auto lookup = perfect(*s);
+  merkle::Hash h = leaf;
+  unsigned level = 0;
+  std::uint64_t idx = static_cast<std::uint64_t>(seq);
+  while (idx & 1) {
+    h = sm3_.node(lookup(level, idx - 1), h);
+    ++level;
+    idx >>= 1;
+    int l = static_cast<int>(level);
+    long long i = static_cast<long long>(idx);
+    std::string hex = merkle::hex(h);
+    *s << "INSERT INTO wb_audit_nodes (level, idx, hash) VALUES (:l, :i, :h)", soci::use(l), soci::use(i), soci::use(hex);
+  }
+  tx.commit();
+  return e.seq;
+}
+
+TreeHead AuditLog::head() {
+  auto s = db_.session();
+  long long size = 0;
+  *s << "SELECT size FROM wb_audit_state WHERE id = 1", soci::into(size);
+  return {static_cast<std::uint64_t>(size), merkle::root(sm3_, perfect(*s), static_cast<std::uint64_t>(size))};
+}
+
+TreeHead AuditLog::head_at(std::uint64_t size) {
+  auto s = db_.session();
+  return {size, merkle::root(sm3_, perfect(*s), size)};
+}
+
+std::vector<merkle::Hash> AuditLog::inclusion_proof(std::uint64_t seq, std::uint64_t size) {
+  auto s = db_.session();
+  return merkle::inclusion_proof(sm3_, perfect(*s), seq, size);
+}
+
+std::vector<merkle::Hash> AuditLog::consistency_proof(std::uint64_t old_size, std::uint64_t new_size) {
+  auto s = db_.session();
+  return merkle::consistency_proof(sm3_, perfect(*s), old_size, new_size);
+}
+
+AuditVerification AuditLog::verify(const std::optional<TreeHead>& trusted) {
+  AuditVerification v;
+  auto fail = [&](std::int64_t seq, std::string why) {
+    if (v.ok) {
+      v.ok = false;
+      v.first_bad = seq;
+      v.problem = std::move(why);
+    }
+  };
+  auto s = db_.session();
+  std::vector<merkle::Hash> leaves;
+  {
+    soci::rowset<soci::row> rows = (s->prepare << "SELECT " << kColumns << " FROM wb_audit_entries ORDER BY seq");
+    for (auto& r : rows) {
+      auto e = read_entry(r);
+      auto expected = static_cast<std::int64_t>(leaves.size());
+      if (e.seq != expected)
+        fail(expected, e.seq > expected ? "entry " + std::to_string(expected) + " is missing (removed)"
+                                        : "entry " + std::to_string(e.seq) + " appears out of order");
+      auto h = leaf_hash(e);
+      if (merkle::hex(h) != r.get<std::string>(11))
+        fail(e.seq, "entry " + std::to_string(e.seq) + " was altered (its content no longer matches its hash)");
+      leaves.push_back(h);
+    }
+  }
+  v.entries = leaves.size();
+  long long size = 0;
+  *s << "SELECT size FROM wb_audit_state WHERE id = 1", soci::into(size);
+  if (static_cast<std::uint64_t>(size) != leaves.size())
+    fail(static_cast<std::int64_t>(std::min<std::uint64_t>(leaves.size(), size)),
+         "the log records " + std::to_string(size) + " entries but holds " + std::to_string(leaves.size()));
+  // Every stored subtree node must be the hash of the recomputed leaves below it.
+  std::vector<merkle::Hash> level_hashes = leaves;
+  for (int level = 1; level_hashes.size() >= 2; ++level) {
+    std::vector<merkle::Hash> up;
+    for (std::size_t i = 0; i + 1 < level_hashes.size(); i += 2) up.push_back(sm3_.node(level_hashes[i], level_hashes[i + 1]));
+    soci::rowset<soci::row> nodes =
+        (s->prepare << "SELECT idx, hash FROM wb_audit_nodes WHERE level = :l ORDER BY idx", soci::use(level));
+    std::size_t seen = 0;
+    for (auto& r : nodes) {
+      auto idx = static_cast<std::size_t>(row_integer(r, 0));
+      if (idx >= up.size() || merkle::hex(up[idx]) != r.get<std::string>(1))
+        fail(static_cast<std::int64_t>(idx) << level,
+             "stored tree node " + std::to_string(level) + "/" + std::to_string(idx) + " does not match the entries");
+      ++seen;
+    }
+    if (seen != up.size())
+      fail(static_cast<std::int64_t>(seen) << level, "tree nodes of level " + std::to_string(level) + " are missing");
+    level_hashes = std::move(up);
+  }
+  if (trusted && v.ok) {
+    if (trusted->size > leaves.size()) {
+      fail(static_cast<std::int64_t>(leaves.size()), "the log is shorter than a tree head published earlier");
+    } else {
+      merkle::Perfect from_memory = [&](unsigned level, std::uint64_t index) {
+        // Perfect subtree of the recomputed leaves.
+        std::function<merkle::Hash(unsigned, std::uint64_t)> rec = [&](unsigned l, std::uint64_t i) -> merkle::Hash {
+          return l == 0 ? leaves[i] : sm3_.node(rec(l - 1, 2 * i), rec(l - 1, 2 * i + 1));
+        };
+        return rec(level, index);
+      };
+      if (merkle::root(sm3_, from_memory, trusted->size) != trusted->root)
+        fail(0, "the first " + std::to_string(trusted->size) +
+                    " entries no longer hash to the tree head published earlier (history rewritten)");
+    }
+  }
+  return v;
+}
+
+}  // namespace wangban::kernel
