@@ -9,6 +9,9 @@
 #include <spdlog/spdlog.h>
 
 #include "admin/kernel_routes.hpp"
+#include "audit/audit_log.hpp"
+#include "audit/audit_routes.hpp"
+#include "audit/kernel_audit.hpp"
 #include "blobs/file_blob_store.hpp"
 #include "db/migrator.hpp"
 #include "db/sql_database.hpp"
@@ -71,6 +74,8 @@ struct Kernel::Impl {
   TimerService timers;
   std::unique_ptr<EventBus> events;
   std::unique_ptr<IdentityService> identity;
+  std::unique_ptr<AuditLog> audit_log;
+  std::unique_ptr<KernelAudit> audit;
   Router router;
   std::unique_ptr<PluginHost> plugins;
   std::unique_ptr<Server> server;
@@ -103,7 +108,10 @@ void Kernel::open(bool migrate) {
   k.migrator = std::make_unique<Migrator>(*k.database);
   k.blobs = std::make_unique<FileBlobStore>(k.config.blob_dir);
   k.events = std::make_unique<EventBus>(*k.database, k.config.events, named_logger("events"));
-  k.plugins = std::make_unique<PluginHost>(k.config, KernelServices{k.router, *k.database, *k.events, *k.blobs, k.timers},
+  k.audit_log = std::make_unique<AuditLog>(*k.database);
+  k.audit = std::make_unique<KernelAudit>(*k.audit_log, named_logger("audit"));
+  k.plugins = std::make_unique<PluginHost>(k.config,
+                                           KernelServices{k.router, *k.database, *k.events, *k.blobs, k.timers, *k.audit},
                                            *k.migrator, named_logger("plugins"));
   if (migrate) {
     k.migrator->prepare();
@@ -118,11 +126,17 @@ void Kernel::start() {
   auto& k = *impl_;
   k.identity = std::make_unique<IdentityService>(*k.database, k.config.identity, k.admin_token, named_logger("identity"));
   k.router.set_resolver([identity = k.identity.get()](const HttpRequest& req) { return identity->resolve(req); });
+  k.router.set_audit([audit = k.audit.get()](const HttpRequest& req, const Principal& who, const std::string& request_id,
+                                             const std::string& route, const std::string& owner, int status) {
+    auto q = req.target.find('?');
+    audit->record_as(who, req.client_ip, request_id, route, owner, req.target.substr(0, q), KernelAudit::outcome_of(status));
+  });
   if (!k.config.server.web_root.empty()) k.router.set_static_files(std::make_shared<StaticFiles>(k.config.server.web_root));
   k.router.set_tls(!k.config.server.tls_certificate.empty());
   register_kernel_routes({k.router, *k.plugins, *k.database, *k.events, *k.migrator,
                           std::chrono::milliseconds(k.config.server.shutdown_grace_ms)});
-  register_identity_routes(k.router, *k.identity, !k.config.server.tls_certificate.empty());
+  register_identity_routes(k.router, *k.identity, *k.audit, !k.config.server.tls_certificate.empty());
+  register_audit_routes(k.router, *k.audit_log, *k.database);
   k.plugins->start();
   k.events->start();
   ServerOptions o;
@@ -157,6 +171,7 @@ void Kernel::stop() {
 
 unsigned short Kernel::port() const { return impl_->server ? impl_->server->port() : 0; }
 PluginHost& Kernel::plugins() { return *impl_->plugins; }
+AuditLog& Kernel::audit_log() { return *impl_->audit_log; }
 const std::string& Kernel::admin_token() const { return impl_->admin_token; }
 const KernelConfig& Kernel::config() const { return impl_->config; }
 std::int64_t Kernel::startup_ms() const { return impl_->startup_ms; }

@@ -16,6 +16,7 @@
 namespace wangban::kernel {
 
 class PluginHost;
+class AuditLog;
 
 class Kernel {
  public:
@@ -31,6 +32,7 @@ class Kernel {
 
   unsigned short port() const;
   PluginHost& plugins();
+  AuditLog& audit_log();
   const std::string& admin_token() const;
   const KernelConfig& config() const;
   // Milliseconds from construction to the end of start().

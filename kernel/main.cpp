@@ -11,6 +11,7 @@
 #include "config/config.hpp"
 #include "wangban/api_version.hpp"
 #include "kernel.hpp"
+#include "audit/audit_log.hpp"
 #include "plugins/plugin_host.hpp"
 #include "util/logging.hpp"
 
@@ -23,6 +24,7 @@ constexpr const char* kUsage =
     "  serve           run the platform until SIGINT/SIGTERM\n"
     "  migrate         apply the kernel's and the enabled plugins' migrations, then exit\n"
     "  plugins list    show every enabled plugin: name, version, state, why refused [--json]\n"
+    "  audit verify    recompute the whole audit log; name the first entry altered, removed or reordered\n"
     "  version         print the version\n"
     "The config file defaults to $WANGBAN_CONFIG, else config/platform.toml.\n"
     "Any key can be overridden by WANGBAN_<SECTION>_<KEY> in the environment.\n";
@@ -56,6 +58,19 @@ int migrate(const KernelConfig& config) {
   for (auto& p : kernel.plugins().list()) failed += p.state == PluginState::failed || p.state == PluginState::refused;
   std::printf("migrations applied; %d plugin(s) could not be migrated\n", failed);
   return failed ? 1 : 0;
+}
+
+int verify_audit(const KernelConfig& config) {
+  Kernel kernel(config);
+  kernel.open(false);
+  auto v = kernel.audit_log().verify();
+  if (v.ok) {
+    std::printf("audit log verified: %llu entries, every leaf and stored node recomputed\n",
+                static_cast<unsigned long long>(v.entries));
+    return 0;
+  }
+  std::printf("AUDIT LOG DAMAGED at entry %lld: %s\n", static_cast<long long>(*v.first_bad), v.problem.c_str());
+  return 1;
 }
 
 int list_plugins(const KernelConfig& config, bool as_json) {
@@ -111,6 +126,7 @@ int main(int argc, char** argv) {
     if (words[0] == "serve") return serve(config);
     if (words[0] == "migrate") return migrate(config);
     if (words[0] == "plugins" && words.size() > 1 && words[1] == "list") return list_plugins(config, as_json);
+    if (words[0] == "audit" && words.size() > 1 && words[1] == "verify") return verify_audit(config);
   } catch (const StartupError& e) {
     spdlog::critical("cannot start: {}", e.what());
     return 3;

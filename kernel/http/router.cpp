@@ -362,9 +362,9 @@ void Router::run(const std::shared_ptr<Entry>& entry, HttpRequest request, std::
   HttpResponse out;
   auto query_at = request.target.find('?');
   std::string query = query_at == std::string::npos ? std::string() : request.target.substr(query_at + 1);
+  Caller caller;
   try {
     // Who calls, and may they?
-    Caller caller;
     if (resolve_ && (entry->info.permission != kPublic || carries_credentials(request))) caller = resolve_(request);
     const auto& who = caller.principal;
     const auto& perm = entry->info.permission;
@@ -446,6 +446,19 @@ void Router::run(const std::shared_ptr<Entry>& entry, HttpRequest request, std::
     log_->error("{} {} [{}] request {} threw a non-standard exception", request.method, entry->info.path, entry->info.owner,
                 request_id);
     out = problem_response(Problem::internal("internal.handler_failed", "服务器内部错误，请求编号 " + request_id), request_id, path);
+  }
+  if (audit_ && (changes_state(request.method) || out.status == 403)) {
+    std::string route = entry->info.method + " " + entry->info.path;
+    auto record = [audit = audit_, request, who = caller.principal, request_id, route, owner = entry->info.owner,
+                   status = out.status, log = log_]() {
+      try {
+        audit(request, who, request_id, route, owner, status);
+      } catch (const std::exception& e) {
+        log->error("cannot write the audit record of request {}: {}", request_id, e.what());
+      }
+    };
+    if (entry->info.blocking) record();
+    else workers_.post(std::move(record));  // never write the database on the event loop
   }
   finish(out, request_id);
   entry->metrics->record(out.status, static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(

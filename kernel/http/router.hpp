@@ -45,6 +45,12 @@ struct Caller;
 // the router calls it on the worker pool.
 using ResolveCaller = std::function<Caller(const HttpRequest&)>;
 
+// Records a request in the audit log: every state-changing request and every denial.
+// Arguments: the request, who made it, the request id, the route ("POST /api/x/{id}"), the
+// route's owner, the status answered. May block: called on the worker pool.
+using AuditRequest = std::function<void(const HttpRequest&, const Principal&, const std::string& request_id,
+                                        const std::string& route, const std::string& owner, int status)>;
+
 struct RouteInfo {
   std::string owner;  // plugin name or "kernel"
   std::string method, path, permission, summary;
@@ -59,6 +65,7 @@ class Router final : public HttpHandler {
   ~Router() override;
 
   void set_resolver(ResolveCaller resolve) { resolve_ = std::move(resolve); }
+  void set_audit(AuditRequest audit) { audit_ = std::move(audit); }
   void set_static_files(std::shared_ptr<StaticFiles> files) { static_ = std::move(files); }
   void set_tls(bool tls) { tls_ = tls; }
 
@@ -93,6 +100,7 @@ class Router final : public HttpHandler {
   std::shared_ptr<spdlog::logger> log_;
   std::size_t body_limit_;
   ResolveCaller resolve_;
+  AuditRequest audit_;
   std::shared_ptr<StaticFiles> static_;
   bool tls_ = false;
   std::atomic<std::shared_ptr<const Table>> table_;

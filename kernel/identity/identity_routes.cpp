@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "http/router.hpp"
+#include "audit/kernel_audit.hpp"
 #include "identity/identity_service.hpp"
 
 namespace wangban::kernel {
@@ -40,7 +41,19 @@ Response login_response(const LoginResult& r, bool bearer, int lifetime_seconds,
 
 }  // namespace
 
-void register_identity_routes(Router& router, IdentityService& id, bool tls) {
+void register_identity_routes(Router& router, IdentityService& id, KernelAudit& audit, bool tls) {
+  // Every login attempt is audited: who (when known), what was presented, the outcome.
+  auto audited_login = [&audit](const Request& req, const std::string& subject, auto&& login) {
+    try {
+      auto r = login();
+      audit.record_as(r.principal, req.client_ip(), req.request_id(), "auth.login", "account", subject, "ok");
+      return r;
+    } catch (const Problem& p) {
+      audit.record_as(Principal{}, req.client_ip(), req.request_id(), "auth.login", "account", subject,
+                      p.status() == 429 ? "locked" : "denied");
+      throw;
+    }
+  };
   auto add = [&](std::string method, std::string path, std::string permission, std::string summary,
                  std::string request_schema, Handler h) {
     router.add("kernel", nullptr,
@@ -54,9 +67,11 @@ void register_identity_routes(Router& router, IdentityService& id, bool tls) {
           "username":{"type":"string","minLength":1,"maxLength":100},
           "password":{"type":"string","minLength":1,"maxLength":200},
           "mode":{"enum":["cookie","bearer"],"description":"cookie (default, web UI) or bearer (API clients get the token)"}}})json",
-      [&id, tls](const Request& req) {
+      [&id, tls, audited_login](const Request& req) {
         const auto& b = req.json();
-        auto r = id.password_login(b["username"], b["password"], req.client_ip(), req.header("user-agent").value_or(""));
+        auto r = audited_login(req, "password:" + b["username"].get<std::string>(), [&] {
+          return id.password_login(b["username"], b["password"], req.client_ip(), req.header("user-agent").value_or(""));
+        });
         return login_response(r, b.value("mode", "cookie") == "bearer", id.session_lifetime_seconds(), tls);
       });
 
@@ -74,10 +89,12 @@ void register_identity_routes(Router& router, IdentityService& id, bool tls) {
           "nonce":{"type":"string","pattern":"^[0-9a-f]{64}$"},
           "signature":{"type":"string","maxLength":2000,"description":"Base64 signature over the nonce's text"},
           "mode":{"enum":["cookie","bearer"]}}})json",
-      [&id, tls](const Request& req) {
+      [&id, tls, audited_login](const Request& req) {
         const auto& b = req.json();
-        auto r = id.certificate_login(b["certificate_chain"].get<std::vector<std::string>>(), b["nonce"], b["signature"],
+        auto r = audited_login(req, "certificate", [&] {
+          return id.certificate_login(b["certificate_chain"].get<std::vector<std::string>>(), b["nonce"], b["signature"],
                                       req.client_ip(), req.header("user-agent").value_or(""));
+        });
         return login_response(r, b.value("mode", "cookie") == "bearer", id.session_lifetime_seconds(), tls);
       });
 
@@ -93,12 +110,20 @@ void register_identity_routes(Router& router, IdentityService& id, bool tls) {
       });
 
   add("GET", "/api/auth/oidc/callback", pub, "统一身份认证平台回调 (the provider returns here with code and state)", "",
-      [&id, tls](const Request& req) {
+      [&id, tls, &audit](const Request& req) {
         if (auto error = req.query("error"))
           throw Problem(401, "auth.oidc_denied", "统一身份认证平台未完成认证：" + *error);
         auto code = req.query("code"), state = req.query("state");
         if (!code || !state) throw Problem::bad_request("auth.oidc_callback", "回调缺少 code 或 state 参数");
-        auto [login, next] = id.oidc_complete(*code, *state, req.client_ip(), req.header("user-agent").value_or(""));
+        std::pair<LoginResult, std::string> done;
+        try {
+          done = id.oidc_complete(*code, *state, req.client_ip(), req.header("user-agent").value_or(""));
+        } catch (const Problem& p) {
+          audit.record_as(Principal{}, req.client_ip(), req.request_id(), "auth.login", "account", "oidc", "denied");
+          throw;
+        }
+        audit.record_as(done.first.principal, req.client_ip(), req.request_id(), "auth.login", "account", "oidc", "ok");
+        auto& [login, next] = done;
         Response r;
         r.status = 302;
         r.content_type.clear();
@@ -107,8 +132,9 @@ void register_identity_routes(Router& router, IdentityService& id, bool tls) {
         return r;
       });
 
-  add("POST", "/api/auth/logout", any, "退出登录 (ends the current session)", "", [&id, tls](const Request& req) {
+  add("POST", "/api/auth/logout", any, "退出登录 (ends the current session)", "", [&id, tls, &audit](const Request& req) {
     if (!req.principal().session_id.empty()) id.logout(req.principal().session_id);
+    audit.record(req, "auth.logout", "session", req.principal().session_id);
     auto resp = Response::no_content();
     resp.headers.emplace_back("set-cookie", session_cookie("", 0, tls));
     return resp;

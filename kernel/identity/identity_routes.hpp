@@ -7,7 +7,8 @@ namespace wangban::kernel {
 
 class Router;
 class IdentityService;
+class KernelAudit;
 
-void register_identity_routes(Router& router, IdentityService& identity, bool tls);
+void register_identity_routes(Router& router, IdentityService& identity, KernelAudit& audit, bool tls);
 
 }  // namespace wangban::kernel

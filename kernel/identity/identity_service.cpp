@@ -104,13 +104,14 @@ Caller IdentityService::resolve(const HttpRequest& request) {
   long long last_seen = 0, expires = 0;
   int revoked = 0, disabled = 0;
   std::string hash = sha256_hex(*token);
-  std::string acting;
-  soci::indicator acting_ind = soci::i_null;
+  std::string acting, org_unit;
+  soci::indicator acting_ind = soci::i_null, org_ind = soci::i_null;
   *s << "SELECT s.id, s.account_id, s.csrf_token, s.last_seen_ms, s.expires_ms, s.revoked, a.display_name, a.kind,"
-        " a.disabled, s.acting_for FROM wb_sessions s JOIN wb_accounts a ON a.id = s.account_id WHERE s.token_hash = :h",
+        " a.disabled, s.acting_for, a.org_unit_id FROM wb_sessions s JOIN wb_accounts a ON a.id = s.account_id"
+        " WHERE s.token_hash = :h",
       soci::use(hash), soci::into(id), soci::into(account), soci::into(csrf), soci::into(last_seen),
       soci::into(expires), soci::into(revoked), soci::into(name), soci::into(kind), soci::into(disabled),
-      soci::into(acting, acting_ind);
+      soci::into(acting, acting_ind), soci::into(org_unit, org_ind);
   long long now = epoch_ms_now();
   if (!s->got_data() || revoked || disabled) {
     c.via_cookie = false;
@@ -130,6 +131,7 @@ Caller IdentityService::resolve(const HttpRequest& request) {
   c.principal.account_id = account;
   c.principal.display_name = name;
   c.principal.session_id = id;
+  if (org_ind == soci::i_ok) c.principal.org_unit_id = org_unit;
   c.principal.grants = grants_of(*s, account);
   if (acting_ind == soci::i_ok && !acting.empty()) {  // acting for a legal person: only while the mandate holds
     std::string scope;

@@ -13,6 +13,7 @@
 
 #include "events/event_bus.hpp"
 #include "scheduler/timer_service.hpp"
+#include "wangban/audit.hpp"
 #include "wangban/context.hpp"
 #include "wangban/http.hpp"
 
@@ -27,6 +28,7 @@ struct KernelServices {
   EventBus& events;
   BlobStore& blobs;
   TimerService& timers;
+  Audit& audit;
 };
 
 class PluginContext final : public Context {
@@ -43,6 +45,7 @@ class PluginContext final : public Context {
   Events& events() override { return events_; }
   BlobStore& blobs() override { return services_.blobs; }
   Scheduler& scheduler() override { return scheduler_; }
+  Audit& audit() override { return services_.audit; }
 
   // Removes routes, subscriptions and timers; call after the gate has drained.
   void teardown();

@@ -1,5 +1,6 @@
 // Out-of-line destructors of the plugin API's interfaces: one typeinfo for each,
 // in libwangban-api.so, shared by the kernel and every plugin.
+#include "wangban/audit.hpp"
 #include "wangban/blobs.hpp"
 #include "wangban/context.hpp"
 #include "wangban/database.hpp"
@@ -18,5 +19,6 @@ BlobStore::~BlobStore() = default;
 Scheduler::~Scheduler() = default;
 Context::~Context() = default;
 Plugin::~Plugin() = default;
+Audit::~Audit() = default;
 
 }  // namespace wangban

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <wangban/audit.hpp>
 #include <wangban/blobs.hpp>
 #include <wangban/context.hpp>
 #include <wangban/http.hpp>
@@ -55,6 +56,11 @@ class ProbePlugin final : public wangban::Plugin {
            }});
     r.add({"GET", "/ticks", pub, "how often the scheduled task ran", "", "", [this](const wangban::Request&) {
              return wangban::Response::json({{"ticks", ticks_.load()}});
+           }});
+    r.add({"GET", "/people/{id}", pub, "reads (pretend) personal data, and says so in the audit log", "", "",
+           [&ctx](const wangban::Request& req) {
+             ctx.audit().record(req, "person.read", "person", req.param("id"));
+             return wangban::Response::json({{"id", req.param("id")}});
            }});
     ctx.scheduler().every("tick", std::chrono::milliseconds(20), [this] { ++ticks_; });
   }

@@ -23,6 +23,7 @@ class Database;
 class Events;
 class BlobStore;
 class Scheduler;
+class Audit;
 
 class Context {
  public:
@@ -35,6 +36,7 @@ class Context {
   virtual Events& events() = 0;
   virtual BlobStore& blobs() = 0;
   virtual Scheduler& scheduler() = 0;
+  virtual Audit& audit() = 0;
 };
 
 }  // namespace wangban

@@ -28,6 +28,7 @@ struct Principal {
   Kind kind = Kind::anonymous;
   std::string account_id;       // empty for anonymous
   std::string display_name;
+  std::string org_unit_id;      // staff: the unit the account belongs to; else empty
   std::string session_id;       // empty for anonymous, system and bearer-less calls
   std::vector<Grant> grants;
   std::string acting_for;                // legal person id when a person acts as its agent

@@ -1,0 +1,97 @@
+// Audit routes: head, entries (filters: actor, action, object type and id, time range), proofs.
+#include "audit/audit_routes.hpp"
+
+#include <nlohmann/json.hpp>
+#include <soci/soci.h>
+
+#include "audit/audit_log.hpp"
+#include "db/sql_database.hpp"
+#include "http/router.hpp"
+
+namespace wangban::kernel {
+namespace {
+
+using json = nlohmann::json;
+
+std::uint64_t number(const Request& req, const char* name) {
+  auto v = req.query(name);
+  try {
+    if (v && !v->empty() && v->find_first_not_of("0123456789") == std::string::npos) return std::stoull(*v);
+  } catch (const std::exception&) {
+  }
+  throw Problem::bad_request("audit.bad_parameter", std::string("参数 ") + name + " 必须是非负整数");
+}
+
+json hashes(const std::vector<merkle::Hash>& v) {
+  json out = json::array();
+  for (auto& h : v) out.push_back(merkle::hex(h));
+  return out;
+}
+
+}  // namespace
+
+void register_audit_routes(Router& router, AuditLog& log, Database& db) {
+  auto add = [&](std::string path, std::string summary, Handler h) {
+    router.add("kernel", nullptr, Route{"GET", std::move(path), "audit.read", std::move(summary), "", "", std::move(h)});
+  };
+  add("/api/audit/head", "审计日志的当前树根 (the audit log's tree head: size and SM3 root)", [&log](const Request&) {
+    auto h = log.head();
+    return Response::json({{"size", h.size}, {"root", merkle::hex(h.root)}, {"hash", "SM3"}});
+  });
+
+  add("/api/audit/entries",
+      "查询审计日志 (entries, newest first; filters actor, action, object_type, object_id, from, to; before, limit)",
+      [&db](const Request& req) {
+        std::string f[6];
+        const char* names[6] = {"actor", "action", "object_type", "object_id", "from", "to"};
+        for (int i = 0; i < 6; ++i) f[i] = req.query(names[i]).value_or("");
+        long long before = req.query("before") ? static_cast<long long>(number(req, "before")) : (1LL << 62);
+        long long limit = req.query("limit") ? static_cast<long long>(std::min<std::uint64_t>(number(req, "limit"), 1000)) : 100;
+        auto s = db.session();
+        soci::row row;
+        soci::statement st = (s->prepare << "SELECT seq, at, actor, actor_kind, org_unit, action, object_type, object_id,"
+                                            " outcome, client_ip, request_id, leaf_hash FROM wb_audit_entries"
+                                            " WHERE (:a1 = '' OR actor = :a2) AND (:b1 = '' OR action = :b2)"
+                                            " AND (:c1 = '' OR object_type = :c2) AND (:d1 = '' OR object_id = :d2)"
+                                            " AND (:e1 = '' OR at >= :e2) AND (:g1 = '' OR at <= :g2) AND seq < :before"
+                                            " ORDER BY seq DESC LIMIT :limit",
+                              soci::use(f[0], "a1"), soci::use(f[0], "a2"), soci::use(f[1], "b1"), soci::use(f[1], "b2"),
+                              soci::use(f[2], "c1"), soci::use(f[2], "c2"), soci::use(f[3], "d1"), soci::use(f[3], "d2"),
+                              soci::use(f[4], "e1"), soci::use(f[4], "e2"), soci::use(f[5], "g1"), soci::use(f[5], "g2"),
+                              soci::use(before, "before"), soci::use(limit, "limit"), soci::into(row));
+        json out = json::array();
+        if (st.execute(true)) {
+          do {
+            out.push_back({{"seq", row_integer(row, 0)}, {"at", row.get<std::string>(1)}, {"actor", row.get<std::string>(2)},
+                           {"actor_kind", row.get<std::string>(3)}, {"org_unit", row.get<std::string>(4)},
+                           {"action", row.get<std::string>(5)}, {"object_type", row.get<std::string>(6)},
+                           {"object_id", row.get<std::string>(7)}, {"outcome", row.get<std::string>(8)},
+                           {"client_ip", row.get<std::string>(9)}, {"request_id", row.get<std::string>(10)},
+                           {"leaf_hash", row.get<std::string>(11)}});
+          } while (st.fetch());
+        }
+        return Response::json({{"entries", out}});
+      });
+
+  add("/api/audit/proofs/inclusion", "某条审计记录的包含证明 (inclusion proof of entry ?seq= in the tree of ?size=)",
+      [&log](const Request& req) {
+        auto seq = number(req, "seq"), size = number(req, "size");
+        auto head = log.head();
+        if (size == 0 || size > head.size || seq >= size)
+          throw Problem::bad_request("audit.bad_range", "需要 seq < size <= 当前日志长度");
+        return Response::json({{"seq", seq}, {"size", size}, {"root", merkle::hex(log.head_at(size).root)},
+                               {"path", hashes(log.inclusion_proof(seq, size))}});
+      });
+
+  add("/api/audit/proofs/consistency", "两个树根之间的一致性证明 (consistency proof from ?first= to ?second=)",
+      [&log](const Request& req) {
+        auto first = number(req, "first"), second = number(req, "second");
+        if (first == 0 || first > second || second > log.head().size)
+          throw Problem::bad_request("audit.bad_range", "需要 0 < first <= second <= 当前日志长度");
+        return Response::json({{"first", first}, {"second", second}, {"first_root", merkle::hex(log.head_at(first).root)},
+                               {"second_root", merkle::hex(log.head_at(second).root)},
+                               {"proof", hashes(log.consistency_proof(first, second))}});
+      });
+}
+
+}  // namespace wangban::kernel
