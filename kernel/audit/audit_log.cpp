@@ -9,13 +9,6 @@
 namespace wangban::kernel {
 namespace {
 
-merkle::Hash from_hex(const std::string& hex) {
-  merkle::Hash h{};
-  for (std::size_t i = 0; i < h.size() && 2 * i + 1 < hex.size(); ++i)
-    h[i] = static_cast<unsigned char>(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
-  return h;
-}
-
 void put_field(std::string& out, const std::string& v) {
   std::uint32_t n = static_cast<std::uint32_t>(v.size());
   for (int shift = 24; shift >= 0; shift -= 8) out += static_cast<char>((n >> shift) & 0xFF);
@@ -66,7 +59,7 @@ merkle::Perfect AuditLog::perfect(soci::session& sql) {
     }
     if (!sql.got_data())
       throw std::runtime_error("audit log: missing tree node " + std::to_string(level) + "/" + std::to_string(index));
-    return from_hex(hex);
+    return merkle::from_hex(hex);
   };
 }
 

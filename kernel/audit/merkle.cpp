@@ -158,4 +158,17 @@ bool verify_consistency(const Hasher& h, std::uint64_t old_size, std::uint64_t n
 
 std::string hex(const Hash& h) { return to_hex(h.data(), h.size()); }
 
+Hash from_hex(std::string_view text) {
+  if (text.size() != 64) throw std::invalid_argument("a hash is 64 hex digits");
+  auto digit = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    throw std::invalid_argument("not a hex digit");
+  };
+  Hash h{};
+  for (std::size_t i = 0; i < h.size(); ++i) h[i] = static_cast<unsigned char>(digit(text[2 * i]) * 16 + digit(text[2 * i + 1]));
+  return h;
+}
+
 }  // namespace wangban::kernel::merkle

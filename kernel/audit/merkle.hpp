@@ -52,5 +52,7 @@ bool verify_consistency(const Hasher& h, std::uint64_t old_size, std::uint64_t n
                         const Hash& new_root, const std::vector<Hash>& proof);
 
 std::string hex(const Hash& h);
+// The inverse of hex(); throws std::invalid_argument unless given 64 hex digits.
+Hash from_hex(std::string_view text);
 
 }  // namespace wangban::kernel::merkle

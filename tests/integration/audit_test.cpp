@@ -33,11 +33,7 @@ struct AuditKernel {
   json entries(const std::string& query) { return body_of(k.client(true).Get("/api/audit/entries?" + query))["entries"]; }
 };
 
-merkle::Hash unhex(const std::string& h) {
-  merkle::Hash out{};
-  for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<unsigned char>(std::stoi(h.substr(2 * i, 2), nullptr, 16));
-  return out;
-}
+merkle::Hash unhex(const json& h) { return merkle::from_hex(h.get<std::string>()); }
 
 }  // namespace
 

@@ -58,10 +58,8 @@ TEST_CASE("audit log heads and proofs from storage verify with the RFC 9162 veri
     std::string leaf_hex;
     long long q = static_cast<long long>(seq);
     *s << "SELECT leaf_hash FROM wb_audit_entries WHERE seq = :q", soci::use(q), soci::into(leaf_hex);
-    merkle::Hash leaf{};
-    for (std::size_t i = 0; i < 32; ++i) leaf[i] = static_cast<unsigned char>(std::stoi(leaf_hex.substr(2 * i, 2), nullptr, 16));
     INFO(seq);
-    CHECK(merkle::verify_inclusion(sm3, seq, 100, leaf, t.log->inclusion_proof(seq, 100), head.root));
+    CHECK(merkle::verify_inclusion(sm3, seq, 100, merkle::from_hex(leaf_hex), t.log->inclusion_proof(seq, 100), head.root));
   }
   auto v = t.log->verify(earlier);
   CHECK(v.ok);
@@ -131,11 +129,7 @@ TEST_CASE("a rewrite that recomputes the entry's hash is caught by the stored tr
     std::vector<merkle::Hash> level;
     soci::rowset<std::string> hashes = (s->prepare << "SELECT leaf_hash FROM wb_audit_entries ORDER BY seq");
     merkle::Hasher sm3("SM3");
-    for (auto& h : hashes) {
-      merkle::Hash x{};
-      for (std::size_t i = 0; i < 32; ++i) x[i] = static_cast<unsigned char>(std::stoi(h.substr(2 * i, 2), nullptr, 16));
-      level.push_back(x);
-    }
+    for (auto& h : hashes) level.push_back(merkle::from_hex(h));
     for (int l = 1; level.size() >= 2; ++l) {
       std::vector<merkle::Hash> up;
       for (std::size_t i = 0; i + 1 < level.size(); i += 2) {
