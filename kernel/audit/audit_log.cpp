@@ -44,7 +44,8 @@ merkle::Hash AuditLog::leaf_hash(const AuditEntry& e) {
                         &e.outcome, &e.client_ip, &e.request_id})
     put_field(data, *f);
   put_field(data, std::to_string(e.seq));  // the position is part of the leaf: reordering shows
-  return merkle::Hasher("SM3").leaf(data);
+  static const merkle::Hasher sm3("SM3");
+  return sm3.leaf(data);
 }
 
 merkle::Perfect AuditLog::perfect(soci::session& sql) {
@@ -66,9 +67,8 @@ merkle::Perfect AuditLog::perfect(soci::session& sql) {
 std::int64_t AuditLog::append(AuditEntry e) {
   auto s = db_.session();
   soci::transaction tx(*s);
-  *s << "UPDATE wb_audit_state SET size = size + 1 WHERE id = 1";  // takes the append lock
-  long long size = 0;
-  *s << "SELECT size FROM wb_audit_state WHERE id = 1", soci::into(size);
+  long long size = 0;  // the increment takes the append lock and tells the position in one statement
+  *s << "UPDATE wb_audit_state SET size = size + 1 WHERE id = 1 RETURNING size", soci::into(size);
   e.seq = size - 1;
   if (e.at.empty()) e.at = utc_now_iso();
   auto leaf = leaf_hash(e);

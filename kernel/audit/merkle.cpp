@@ -58,11 +58,14 @@ void subproof(const Hasher& h, const Perfect& p, std::uint64_t m, std::uint64_t 
 
 }  // namespace
 
-Hasher::Hasher(const char* algorithm) : algorithm_(algorithm) {}
+Hasher::Hasher(const char* algorithm) {
+  EVP_MD* md = EVP_MD_fetch(nullptr, algorithm, nullptr);
+  if (!md) throw std::runtime_error(std::string("OpenSSL has no digest ") + algorithm);
+  md_ = std::shared_ptr<void>(md, [](void* p) { EVP_MD_free(static_cast<EVP_MD*>(p)); });
+}
 
 Hash Hasher::digest(unsigned char prefix, std::string_view a, std::string_view b) const {
-  EVP_MD* md = EVP_MD_fetch(nullptr, algorithm_.c_str(), nullptr);
-  if (!md) throw std::runtime_error("OpenSSL has no digest " + algorithm_);
+  auto* md = static_cast<EVP_MD*>(md_.get());
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   Hash out{};
   unsigned int len = 0;
@@ -72,7 +75,6 @@ Hash Hasher::digest(unsigned char prefix, std::string_view a, std::string_view b
   EVP_DigestUpdate(ctx, b.data(), b.size());
   EVP_DigestFinal_ex(ctx, out.data(), &len);
   EVP_MD_CTX_free(ctx);
-  EVP_MD_free(md);
   return out;
 }
 

@@ -10,6 +10,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,7 +29,7 @@ class Hasher {
 
  private:
   Hash digest(unsigned char prefix, std::string_view a, std::string_view b) const;
-  std::string algorithm_;
+  std::shared_ptr<void> md_;  // the fetched EVP_MD, fetched once (fetching per hash takes locks)
 };
 
 // Hash of the complete subtree of 2^level leaves that starts at leaf `index << level`.
