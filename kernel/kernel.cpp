@@ -126,10 +126,10 @@ void Kernel::start() {
   auto& k = *impl_;
   k.identity = std::make_unique<IdentityService>(*k.database, k.config.identity, k.admin_token, named_logger("identity"));
   k.router.set_resolver([identity = k.identity.get()](const HttpRequest& req) { return identity->resolve(req); });
-  k.router.set_audit([audit = k.audit.get()](const HttpRequest& req, const Principal& who, const std::string& request_id,
-                                             const std::string& route, const std::string& owner, int status) {
-    auto q = req.target.find('?');
-    audit->record_as(who, req.client_ip, request_id, route, owner, req.target.substr(0, q), KernelAudit::outcome_of(status));
+  k.router.set_audit([audit = k.audit.get()](const Principal& who, const std::string& ip, const std::string& request_id,
+                                             const std::string& route, const std::string& owner, const std::string& path,
+                                             int status) {
+    audit->record_as(who, ip, request_id, route, owner, path, KernelAudit::outcome_of(status));
   });
   if (!k.config.server.web_root.empty()) k.router.set_static_files(std::make_shared<StaticFiles>(k.config.server.web_root));
   k.router.set_tls(!k.config.server.tls_certificate.empty());

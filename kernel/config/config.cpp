@@ -16,7 +16,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-enum class Type { string, integer, boolean, path, list };
+enum class Type { string, integer, boolean, path, list, path_list };
 
 using Value = std::variant<std::string, long long, bool, std::vector<std::string>>;
 
@@ -36,6 +36,7 @@ const char* type_name(Type t) {
     case Type::boolean: return "true or false";
     case Type::path: return "a path (string)";
     case Type::list: return "a list of strings";
+    case Type::path_list: return "a list of paths (strings)";
   }
   return "?";
 }
@@ -60,6 +61,13 @@ const std::vector<Key>& keys() {
     };
     auto l_ = [&](const char* s, const char* n, auto f) {
       v.push_back({s, n, Type::list, 0, 0, [f](KernelConfig& c, const Value& x) { f(c) = as<std::vector<std::string>>(x); }});
+    };
+    auto pl_ = [&](const char* s, const char* n, auto f) {
+      v.push_back({s, n, Type::path_list, 0, 0, [f](KernelConfig& c, const Value& x) {
+                     auto& out = f(c);
+                     out.clear();
+                     for (auto& p : as<std::vector<std::string>>(x)) out.emplace_back(p);
+                   }});
     };
     p_("", "var_dir", [](KernelConfig& c) -> auto& { return c.var_dir; });
     p_("", "blob_dir", [](KernelConfig& c) -> auto& { return c.blob_dir; });
@@ -102,8 +110,8 @@ const std::vector<Key>& keys() {
     i_("identity", "argon2_time_cost", 1, 100, [](KernelConfig& c) -> auto& { return c.identity.argon2_time_cost; });
     i_("identity", "argon2_memory_kib", 8, 4194304, [](KernelConfig& c) -> auto& { return c.identity.argon2_memory_kib; });
     i_("identity", "argon2_parallelism", 1, 64, [](KernelConfig& c) -> auto& { return c.identity.argon2_parallelism; });
-    l_("identity", "trust_anchors", [](KernelConfig& c) -> auto& { return c.identity_lists.trust_anchors; });
-    l_("identity", "crl_files", [](KernelConfig& c) -> auto& { return c.identity_lists.crl_files; });
+    pl_("identity", "trust_anchors", [](KernelConfig& c) -> auto& { return c.identity.trust_anchors; });
+    pl_("identity", "crl_files", [](KernelConfig& c) -> auto& { return c.identity.crl_files; });
     s_("identity", "oidc_issuer", [](KernelConfig& c) -> auto& { return c.identity.oidc_issuer; });
     s_("identity", "oidc_client_id", [](KernelConfig& c) -> auto& { return c.identity.oidc_client_id; });
     s_("identity", "oidc_client_secret", [](KernelConfig& c) -> auto& { return c.identity.oidc_client_secret; });
@@ -138,7 +146,8 @@ Value from_toml(const fs::path& file, const Key& k, const toml::node& node) {
     case Type::boolean:
       if (auto b = node.value_exact<bool>()) return *b;
       wrong();
-    case Type::list: {
+    case Type::list:
+    case Type::path_list: {
       auto* arr = node.as_array();
       if (!arr) wrong();
       std::vector<std::string> out;
@@ -169,7 +178,8 @@ Value from_env(const std::string& var, const Key& k, const std::string& text) {
       if (text == "true" || text == "1" || text == "yes") return true;
       if (text == "false" || text == "0" || text == "no") return false;
       wrong();
-    case Type::list: {
+    case Type::list:
+    case Type::path_list: {
       std::vector<std::string> out;
       size_t start = 0;
       while (start <= text.size() && !text.empty()) {
@@ -292,15 +302,16 @@ KernelConfig KernelConfig::load(const fs::path& file, const std::map<std::string
     }
     if (!value) continue;
     check(origin, k, *value);
-    if (k.type == Type::path && !std::get<std::string>(*value).empty()) {
-      fs::path p = std::get<std::string>(*value);
-      value = (p.is_absolute() ? p : (base / p)).lexically_normal().string();
-    }
+    auto resolve = [&](const std::string& text) {
+      fs::path p = text;
+      return (p.is_absolute() ? p : (base / p)).lexically_normal().string();
+    };
+    if (k.type == Type::path && !std::get<std::string>(*value).empty()) value = resolve(std::get<std::string>(*value));
+    if (k.type == Type::path_list)
+      for (auto& item : std::get<std::vector<std::string>>(*value)) item = resolve(item);
     k.set(c, *value);
   }
 
-  for (auto& a : c.identity_lists.trust_anchors) c.identity.trust_anchors.push_back((base / a).lexically_normal());
-  for (auto& a : c.identity_lists.crl_files) c.identity.crl_files.push_back((base / a).lexically_normal());
   if (c.var_dir.empty()) c.var_dir = (base / "../var").lexically_normal();
   if (c.blob_dir.empty()) c.blob_dir = c.var_dir / "blobs";
   if (c.admin_token_file.empty()) c.admin_token_file = c.var_dir / "admin-token";

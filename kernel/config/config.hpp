@@ -98,9 +98,6 @@ struct KernelConfig {
   PluginsConfig plugins;
   EventsConfig events;
   IdentityConfig identity;
-  struct {
-    std::vector<std::string> trust_anchors, crl_files;  // as written; resolved into `identity`
-  } identity_lists;
 
   // Reads `file`, applies `env` overrides (normally the process environment).
   static KernelConfig load(const std::filesystem::path& file,

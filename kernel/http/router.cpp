@@ -130,6 +130,11 @@ class RequestView final : public Request {
   const Principal& who_;
 };
 
+std::uint64_t micros_since(std::chrono::steady_clock::time_point t) {
+  return static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t).count());
+}
+
 bool carries_credentials(const HttpRequest& r) {
   if (r.header("authorization")) return true;
   auto c = r.header("cookie");
@@ -286,8 +291,7 @@ void Router::handle(HttpRequest request, Respond respond) {
 
   auto answer = [&](HttpResponse r, RouteMetrics& m) {
     finish(r, request_id);
-    m.record(r.status, static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
-                                                      std::chrono::steady_clock::now() - started).count()));
+    m.record(r.status, micros_since(started));
     respond(std::move(r));
   };
   auto fail = [&](const Problem& p, RouteMetrics& m, const std::string& instance) {
@@ -449,10 +453,11 @@ void Router::run(const std::shared_ptr<Entry>& entry, HttpRequest request, std::
   }
   if (audit_ && (changes_state(request.method) || out.status == 403)) {
     std::string route = entry->info.method + " " + entry->info.path;
-    auto record = [audit = audit_, request, who = caller.principal, request_id, route, owner = entry->info.owner,
-                   status = out.status, log = log_]() {
+    // Only what the record needs: not the request (its body may be megabytes).
+    auto record = [audit = audit_, who = caller.principal, ip = request.client_ip, request_id, route,
+                   owner = entry->info.owner, path, status = out.status, log = log_]() {
       try {
-        audit(request, who, request_id, route, owner, status);
+        audit(who, ip, request_id, route, owner, path, status);
       } catch (const std::exception& e) {
         log->error("cannot write the audit record of request {}: {}", request_id, e.what());
       }
@@ -461,8 +466,7 @@ void Router::run(const std::shared_ptr<Entry>& entry, HttpRequest request, std::
     else workers_.post(std::move(record));  // never write the database on the event loop
   }
   finish(out, request_id);
-  entry->metrics->record(out.status, static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
-                                                                    std::chrono::steady_clock::now() - started).count()));
+  entry->metrics->record(out.status, micros_since(started));
   respond(std::move(out));
 }
 

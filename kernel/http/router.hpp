@@ -46,10 +46,12 @@ struct Caller;
 using ResolveCaller = std::function<Caller(const HttpRequest&)>;
 
 // Records a request in the audit log: every state-changing request and every denial.
-// Arguments: the request, who made it, the request id, the route ("POST /api/x/{id}"), the
-// route's owner, the status answered. May block: called on the worker pool.
-using AuditRequest = std::function<void(const HttpRequest&, const Principal&, const std::string& request_id,
-                                        const std::string& route, const std::string& owner, int status)>;
+// Arguments: who made it, the client IP, the request id, the route ("POST /api/x/{id}"),
+// the route's owner, the request path, the status answered. May block: called on the
+// worker pool.
+using AuditRequest = std::function<void(const Principal&, const std::string& client_ip, const std::string& request_id,
+                                        const std::string& route, const std::string& owner, const std::string& path,
+                                        int status)>;
 
 struct RouteInfo {
   std::string owner;  // plugin name or "kernel"

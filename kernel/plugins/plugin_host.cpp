@@ -56,6 +56,14 @@ struct PluginHost::Slot {
 
 namespace {
 
+// What people see of a plugin, from its manifest.
+void describe(PluginStatus& status, const Manifest& m) {
+  status.version = m.version_text;
+  status.summary = m.summary;
+  status.requires_text = m.requires_text;
+  status.api = std::to_string(m.api_major) + "." + std::to_string(m.api_minor);
+}
+
 bool reserved_name(const std::string& n) { return n == "admin" || n == "kernel" || n == "auth"; }
 
 // Fills "default" values of the schema's top-level properties into the section.
@@ -107,10 +115,7 @@ void PluginHost::discover() {
       if (reserved_name(name)) throw PluginRefused("the name " + name + " is reserved for the kernel");
       slot->library = PluginLibrary::open(slot->status.file);
       const auto& m = slot->library->manifest();
-      slot->status.version = m.version_text;
-      slot->status.summary = m.summary;
-      slot->status.requires_text = m.requires_text;
-      slot->status.api = std::to_string(m.api_major) + "." + std::to_string(m.api_minor);
+      describe(slot->status, m);
       if (m.name != name)
         throw PluginRefused("file " + slot->status.file.string() + " holds plugin \"" + m.name + "\", not \"" + name + "\"");
     } catch (const PluginRefused& e) {
@@ -182,15 +187,19 @@ void PluginHost::discover() {
   publish_status();
 }
 
+void PluginHost::apply_migrations(const Manifest& m) {
+  int applied = migrator_.apply(m.name, m.migrations).applied;
+  if (config_.database.demo_data) applied += migrator_.apply(m.name + "#demo", m.demo_migrations).applied;
+  if (applied) log_->info("plugin {}: {} migration(s) applied", m.name, applied);
+}
+
 void PluginHost::migrate() {
   std::lock_guard lock(mutex_);
   for (auto& s : slots_) {
     if (s->status.state != PluginState::loaded) continue;
     const auto& m = s->library->manifest();
     try {
-      auto r = migrator_.apply(m.name, m.migrations);
-      if (config_.database.demo_data) r.applied += migrator_.apply(m.name + "#demo", m.demo_migrations).applied;
-      if (r.applied) log_->info("plugin {}: {} migration(s) applied", m.name, r.applied);
+      apply_migrations(m);
     } catch (const std::exception& e) {
       refuse(*s, PluginState::failed, e.what());
       s->library.reset();
@@ -349,12 +358,8 @@ PluginStatus PluginHost::reload(const std::string& name, std::optional<fs::path>
   try {
     s->library = PluginLibrary::open(target);
     const auto& m = s->library->manifest();
-    s->status.version = m.version_text;
-    s->status.summary = m.summary;
-    s->status.requires_text = m.requires_text;
-    s->status.api = std::to_string(m.api_major) + "." + std::to_string(m.api_minor);
-    migrator_.apply(m.name, m.migrations);
-    if (config_.database.demo_data) migrator_.apply(m.name + "#demo", m.demo_migrations);
+    describe(s->status, m);
+    apply_migrations(m);
   } catch (const std::exception& e) {
     s->library.reset();
     refuse(*s, PluginState::failed, e.what());

@@ -81,6 +81,8 @@ class PluginHost {
   void teardown(Slot& slot);
   void refuse(Slot& slot, PluginState state, const std::string& reason);
   nlohmann::json plugin_config(const Manifest& m);
+  // The plugin's schema migrations, and its demo data when configured; throws MigrationError.
+  void apply_migrations(const Manifest& m);
 
   void publish_status();  // copies the slots' status for list(); call with mutex_ held
 

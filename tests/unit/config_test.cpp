@@ -48,8 +48,9 @@ TEST_CASE("every key the kernel reads is documented in config/platform.toml") {
 }
 
 TEST_CASE("relative paths resolve against the config file's folder and defaults fill the rest") {
-  TempConfig t(kMinimal);
+  TempConfig t(std::string(kMinimal) + "[identity]\ntrust_anchors = [\"pki/root.pem\", \"/etc/ca.pem\"]\n");
   auto c = KernelConfig::load(t.file, {});
+  CHECK(c.identity.trust_anchors == std::vector<fs::path>{t.dir / "pki/root.pem", "/etc/ca.pem"});
   CHECK(c.plugins.directory == t.dir / "plugins");
   CHECK(c.var_dir == (t.dir / "../var").lexically_normal());
   CHECK(c.database.sqlite_path == c.var_dir / "wangban.db");
