@@ -135,8 +135,8 @@ void Kernel::start() {
   k.router.set_tls(!k.config.server.tls_certificate.empty());
   register_kernel_routes({k.router, *k.plugins, *k.database, *k.events, *k.migrator,
                           std::chrono::milliseconds(k.config.server.shutdown_grace_ms)});
-  register_identity_routes(k.router, *k.identity, *k.audit, !k.config.server.tls_certificate.empty());
-  register_audit_routes(k.router, *k.audit_log, *k.database);
+  register_identity_routes(k.router, *k.identity, *k.database, *k.audit, !k.config.server.tls_certificate.empty());
+  register_audit_routes(k.router, *k.audit_log, *k.audit, *k.database);
   k.plugins->start();
   k.events->start();
   ServerOptions o;

@@ -1,10 +1,11 @@
-// Audit routes: head, entries (filters: actor, action, object type and id, time range), proofs.
+// Audit routes: head, entries (filters: actor, action, object type and id, time range), CSV export, proofs.
 #include "audit/audit_routes.hpp"
 
 #include <nlohmann/json.hpp>
 #include <soci/soci.h>
 
 #include "audit/audit_log.hpp"
+#include "audit/kernel_audit.hpp"
 #include "db/sql_database.hpp"
 #include "http/router.hpp"
 
@@ -28,9 +29,73 @@ json hashes(const std::vector<merkle::Hash>& v) {
   return out;
 }
 
+constexpr long long kExportLimit = 100000;
+constexpr const char* kColumns[] = {"seq", "at", "actor", "actor_kind", "org_unit", "action", "object_type",
+                                    "object_id", "outcome", "client_ip", "request_id", "leaf_hash"};
+
+// Entries matching the request's filters (actor, action, object_type, object_id, from, to,
+// before), newest first.
+json query_entries(Database& db, const Request& req, long long limit) {
+  std::string f[6];
+  const char* names[6] = {"actor", "action", "object_type", "object_id", "from", "to"};
+  for (int i = 0; i < 6; ++i) f[i] = req.query(names[i]).value_or("");
+  long long before = req.query("before") ? static_cast<long long>(number(req, "before")) : (1LL << 62);
+  auto s = db.session();
+  soci::row row;
+  soci::statement st = (s->prepare << "SELECT seq, at, actor, actor_kind, org_unit, action, object_type, object_id,"
+                                      " outcome, client_ip, request_id, leaf_hash FROM wb_audit_entries"
+                                      " WHERE (:a1 = '' OR actor = :a2) AND (:b1 = '' OR action = :b2)"
+                                      " AND (:c1 = '' OR object_type = :c2) AND (:d1 = '' OR object_id = :d2)"
+                                      " AND (:e1 = '' OR at >= :e2) AND (:g1 = '' OR at <= :g2) AND seq < :before"
+                                      " ORDER BY seq DESC LIMIT :limit",
+                        soci::use(f[0], "a1"), soci::use(f[0], "a2"), soci::use(f[1], "b1"), soci::use(f[1], "b2"),
+                        soci::use(f[2], "c1"), soci::use(f[2], "c2"), soci::use(f[3], "d1"), soci::use(f[3], "d2"),
+                        soci::use(f[4], "e1"), soci::use(f[4], "e2"), soci::use(f[5], "g1"), soci::use(f[5], "g2"),
+                        soci::use(before, "before"), soci::use(limit, "limit"), soci::into(row));
+  json out = json::array();
+  if (st.execute(true)) {
+    do {
+      json e = {{"seq", row_integer(row, 0)}};
+      for (std::size_t i = 1; i < std::size(kColumns); ++i) e[kColumns[i]] = row.get<std::string>(i);
+      out.push_back(std::move(e));
+    } while (st.fetch());
+  }
+  return out;
+}
+
+// RFC 4180 CSV with a UTF-8 BOM (so spreadsheet programs read the Chinese text). A cell that
+// starts with = + - @ is prefixed with ' so that no spreadsheet runs it as a formula.
+std::string to_csv(const json& entries) {
+  std::string out = "\xEF\xBB\xBF";
+  auto cell = [&out](const std::string& v) {
+    std::string text = (!v.empty() && std::string("=+-@").find(v[0]) != std::string::npos) ? "'" + v : v;
+    if (text.find_first_of(",\"\r\n") == std::string::npos) {
+      out += text;
+      return;
+    }
+    out += '"';
+    for (char c : text) {
+      if (c == '"') out += '"';
+      out += c;
+    }
+    out += '"';
+  };
+  for (std::size_t i = 0; i < std::size(kColumns); ++i) out += (i ? "," : "") + std::string(kColumns[i]);
+  out += "\r\n";
+  for (auto& e : entries) {
+    for (std::size_t i = 0; i < std::size(kColumns); ++i) {
+      if (i) out += ',';
+      const auto& v = e[kColumns[i]];
+      cell(v.is_string() ? v.get<std::string>() : v.dump());
+    }
+    out += "\r\n";
+  }
+  return out;
+}
+
 }  // namespace
 
-void register_audit_routes(Router& router, AuditLog& log, Database& db) {
+void register_audit_routes(Router& router, AuditLog& log, KernelAudit& audit, Database& db) {
   auto add = [&](std::string path, std::string summary, Handler h) {
     router.add("kernel", nullptr, Route{"GET", std::move(path), "audit.read", std::move(summary), "", "", std::move(h)});
   };
@@ -42,35 +107,20 @@ void register_audit_routes(Router& router, AuditLog& log, Database& db) {
   add("/api/audit/entries",
       "查询审计日志 (entries, newest first; filters actor, action, object_type, object_id, from, to; before, limit)",
       [&db](const Request& req) {
-        std::string f[6];
-        const char* names[6] = {"actor", "action", "object_type", "object_id", "from", "to"};
-        for (int i = 0; i < 6; ++i) f[i] = req.query(names[i]).value_or("");
-        long long before = req.query("before") ? static_cast<long long>(number(req, "before")) : (1LL << 62);
         long long limit = req.query("limit") ? static_cast<long long>(std::min<std::uint64_t>(number(req, "limit"), 1000)) : 100;
-        auto s = db.session();
-        soci::row row;
-        soci::statement st = (s->prepare << "SELECT seq, at, actor, actor_kind, org_unit, action, object_type, object_id,"
-                                            " outcome, client_ip, request_id, leaf_hash FROM wb_audit_entries"
-                                            " WHERE (:a1 = '' OR actor = :a2) AND (:b1 = '' OR action = :b2)"
-                                            " AND (:c1 = '' OR object_type = :c2) AND (:d1 = '' OR object_id = :d2)"
-                                            " AND (:e1 = '' OR at >= :e2) AND (:g1 = '' OR at <= :g2) AND seq < :before"
-                                            " ORDER BY seq DESC LIMIT :limit",
-                              soci::use(f[0], "a1"), soci::use(f[0], "a2"), soci::use(f[1], "b1"), soci::use(f[1], "b2"),
-                              soci::use(f[2], "c1"), soci::use(f[2], "c2"), soci::use(f[3], "d1"), soci::use(f[3], "d2"),
-                              soci::use(f[4], "e1"), soci::use(f[4], "e2"), soci::use(f[5], "g1"), soci::use(f[5], "g2"),
-                              soci::use(before, "before"), soci::use(limit, "limit"), soci::into(row));
-        json out = json::array();
-        if (st.execute(true)) {
-          do {
-            out.push_back({{"seq", row_integer(row, 0)}, {"at", row.get<std::string>(1)}, {"actor", row.get<std::string>(2)},
-                           {"actor_kind", row.get<std::string>(3)}, {"org_unit", row.get<std::string>(4)},
-                           {"action", row.get<std::string>(5)}, {"object_type", row.get<std::string>(6)},
-                           {"object_id", row.get<std::string>(7)}, {"outcome", row.get<std::string>(8)},
-                           {"client_ip", row.get<std::string>(9)}, {"request_id", row.get<std::string>(10)},
-                           {"leaf_hash", row.get<std::string>(11)}});
-          } while (st.fetch());
-        }
-        return Response::json({{"entries", out}});
+        return Response::json({{"entries", query_entries(db, req, limit)}});
+      });
+
+  add("/api/audit/export",
+      "导出审计日志为 CSV（UTF-8，含 BOM；筛选条件同查询，最多 100000 条；导出本身也记入审计日志）",
+      [&db, &audit](const Request& req) {
+        auto rows = query_entries(db, req, kExportLimit);
+        audit.record(req, "audit.export", "audit_log", std::to_string(rows.size()) + " entries");
+        Response r;
+        r.content_type = "text/csv; charset=utf-8";
+        r.body = to_csv(rows);
+        r.headers.emplace_back("content-disposition", "attachment; filename=\"audit-log.csv\"");
+        return r;
       });
 
   add("/api/audit/proofs/inclusion", "某条审计记录的包含证明 (inclusion proof of entry ?seq= in the tree of ?size=)",

@@ -1,5 +1,6 @@
 // The audit log's HTTP routes (permission audit.read): the tree head, a filtered listing of
-// entries, and inclusion and consistency proofs that anyone can check with RFC 9162.
+// entries and its CSV export (itself audited), and inclusion and consistency proofs that
+// anyone can check with RFC 9162.
 #pragma once
 
 #include "wangban/database.hpp"
@@ -8,7 +9,8 @@ namespace wangban::kernel {
 
 class Router;
 class AuditLog;
+class KernelAudit;
 
-void register_audit_routes(Router& router, AuditLog& log, Database& db);
+void register_audit_routes(Router& router, AuditLog& log, KernelAudit& audit, Database& db);
 
 }  // namespace wangban::kernel

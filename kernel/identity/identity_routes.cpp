@@ -7,7 +7,9 @@
 
 #include "http/router.hpp"
 #include "audit/kernel_audit.hpp"
+#include "identity/account_admin.hpp"
 #include "identity/identity_service.hpp"
+#include "identity/profiles.hpp"
 
 namespace wangban::kernel {
 namespace {
@@ -41,7 +43,7 @@ Response login_response(const LoginResult& r, bool bearer, int lifetime_seconds,
 
 }  // namespace
 
-void register_identity_routes(Router& router, IdentityService& id, KernelAudit& audit, bool tls) {
+void register_identity_routes(Router& router, IdentityService& id, Database& db, KernelAudit& audit, bool tls) {
   // Every login attempt is audited: who (when known), what was presented, the outcome.
   auto audited_login = [&audit](const Request& req, const std::string& subject, auto&& login) {
     try {
@@ -61,6 +63,10 @@ void register_identity_routes(Router& router, IdentityService& id, KernelAudit& 
                      std::move(request_schema), "", std::move(h)});
   };
   const std::string pub(kPublic), any(kAuthenticated);
+
+  add("GET", "/api/auth/methods", pub, "本平台提供的登录方式 (which login methods are offered)", "", [&id](const Request&) {
+    return Response::json({{"password", true}, {"certificate", id.certificate_login_enabled()}, {"oidc", id.oidc_enabled()}});
+  });
 
   add("POST", "/api/auth/login", pub, "工作人员用户名口令登录 (staff password login; sets the session cookie)",
       R"json({"type":"object","required":["username","password"],"additionalProperties":false,"properties":{
@@ -157,6 +163,34 @@ void register_identity_routes(Router& router, IdentityService& id, KernelAudit& 
         return Response::no_content();
       });
 
+  add("GET", "/api/auth/profile", any,
+      "我的基本信息 (GB/T 39046 表12：自然人或法人信息；工作人员的账号信息)", "",
+      [&db](const Request& req) { return Response::json(profile_of(db, req.principal())); });
+
+  add("PUT", "/api/auth/profile", any,
+      "修改我的联系信息 (person: mobile, email, ethnicity; legal: representative, address, date, scope)",
+      R"json({"type":"object","additionalProperties":false,"properties":{
+          "mobile":{"type":"string","maxLength":20},"email":{"type":"string","maxLength":200},
+          "ethnicity":{"type":"string","maxLength":20},
+          "legal_representative":{"type":"string","maxLength":100},
+          "registered_address":{"type":"string","maxLength":300},
+          "registered_date":{"type":"string","maxLength":10,"description":"YYYY-MM-DD or empty"},
+          "business_scope":{"type":"string","maxLength":4000}}})json",
+      [&db](const Request& req) {
+        update_profile(db, req.principal(), req.json());
+        return Response::no_content();
+      });
+
+  add("POST", "/api/auth/password", any, "工作人员修改自己的口令（其他会话随之结束）(change my password)",
+      R"json({"type":"object","required":["current_password","new_password"],"additionalProperties":false,"properties":{
+          "current_password":{"type":"string","minLength":1,"maxLength":200},
+          "new_password":{"type":"string","minLength":1,"maxLength":200}}})json",
+      [&id](const Request& req) {
+        const auto& b = req.json();
+        id.change_password(req.principal(), b["current_password"], b["new_password"]);
+        return Response::no_content();
+      });
+
   add("GET", "/api/auth/legal/agents", any, "法人：我的经办人授权 (a legal person's authorised agents)", "",
       [&id](const Request& req) { return Response::json({{"agents", id.agents_of(req.principal())}}); });
 
@@ -220,6 +254,25 @@ void register_identity_routes(Router& router, IdentityService& id, KernelAudit& 
         const auto& b = req.json();
         auto account = id.create_staff(b["username"], b["display_name"], b["password"], b["org_unit_id"]);
         return Response::json({{"id", account}}, 201);
+      });
+
+  add("POST", "/api/admin/accounts/{id}/disable", "admin.accounts.write", "停用账号（其会话立即结束）(disable an account)",
+      "", [&db](const Request& req) {
+        set_account_disabled(db, req.principal(), req.param("id"), true);
+        return Response::no_content();
+      });
+  add("POST", "/api/admin/accounts/{id}/enable", "admin.accounts.write", "启用账号 (enable an account)", "",
+      [&db](const Request& req) {
+        set_account_disabled(db, req.principal(), req.param("id"), false);
+        return Response::no_content();
+      });
+
+  add("GET", "/api/admin/sessions", "admin.sessions.read", "平台上所有在线会话 (every live session)", "",
+      [&db, &id](const Request&) { return Response::json({{"sessions", live_sessions(db, id.session_idle_seconds())}}); });
+  add("DELETE", "/api/admin/sessions/{id}", "admin.sessions.write", "强制下线：结束一个会话 (end any session)", "",
+      [&db](const Request& req) {
+        end_session(db, req.param("id"));
+        return Response::no_content();
       });
 
   add("GET", "/api/admin/roles", "admin.roles.read", "角色及其权限 (roles with their permissions)", "",

@@ -1,7 +1,9 @@
-// The identity service's HTTP routes: login, logout, the caller's own sessions (/api/auth/...)
-// and the administration of organisation units, staff accounts, roles and assignments
-// (/api/admin/...).
+// The identity service's HTTP routes: login methods, login, logout, the caller's own profile,
+// password and sessions, legal persons' agents (/api/auth/...) and the administration of
+// organisation units, accounts, roles, assignments and sessions (/api/admin/...).
 #pragma once
+
+#include "wangban/database.hpp"
 
 namespace wangban::kernel {
 
@@ -9,6 +11,6 @@ class Router;
 class IdentityService;
 class KernelAudit;
 
-void register_identity_routes(Router& router, IdentityService& identity, KernelAudit& audit, bool tls);
+void register_identity_routes(Router& router, IdentityService& identity, Database& db, KernelAudit& audit, bool tls);
 
 }  // namespace wangban::kernel

@@ -59,6 +59,24 @@ Argon2Params params(const IdentityConfig& c) {
           static_cast<std::uint32_t>(c.argon2_parallelism)};
 }
 
+// The real-name authority's standard OpenID claims `email` and `phone_number` (when given and
+// well-formed: a mainland mobile, with or without +86) fill the person's contact fields.
+void update_contact_from_claims(soci::session& sql, const std::string& account, const json& claims) {
+  if (auto e = claims.find("email"); e != claims.end() && e->is_string() && e->get<std::string>().find('@') != std::string::npos &&
+                                     e->get<std::string>().size() <= 200) {
+    std::string email = *e;
+    sql << "UPDATE wb_natural_persons SET email = :e WHERE account_id = :a", soci::use(email), soci::use(account);
+  }
+  if (auto p = claims.find("phone_number"); p != claims.end() && p->is_string()) {
+    std::string phone = *p;
+    if (phone.starts_with("+86")) phone = phone.substr(3);
+    bool mobile = phone.size() == 11 && phone[0] == '1' && phone[1] >= '3' &&
+                  phone.find_first_not_of("0123456789") == std::string::npos;
+    if (mobile)
+      sql << "UPDATE wb_natural_persons SET mobile = :m WHERE account_id = :a", soci::use(phone), soci::use(account);
+  }
+}
+
 }  // namespace
 
 IdentityService::IdentityService(Database& db, const IdentityConfig& config, std::string admin_token,
@@ -146,17 +164,41 @@ Caller IdentityService::resolve(const HttpRequest& request) {
   return c;
 }
 
+bool IdentityService::locked(soci::session& sql, const std::string& name) {
+  long long until = 0, now = epoch_ms_now();
+  sql << "SELECT locked_until_ms FROM wb_login_throttle WHERE name = :n", soci::use(name), soci::into(until);
+  return sql.got_data() && until > now;
+}
+
+bool IdentityService::record_failure(soci::session& sql, const std::string& name, const std::string& client_ip) {
+  long long now = epoch_ms_now(), locked_until = 0;
+  int failures = 0, locks = 0;
+  soci::transaction tx(sql);
+  sql << "SELECT failures, locks, locked_until_ms FROM wb_login_throttle WHERE name = :n", soci::use(name),
+      soci::into(failures), soci::into(locks), soci::into(locked_until);
+  if (!sql.got_data()) failures = locks = 0, locked_until = 0;
+  ++failures;
+  if (failures >= config_.lockout_threshold) {
+    long long lock = config_.lockout_base_seconds * 1000LL;
+    for (int i = 0; i < locks && lock < config_.lockout_max_seconds * 1000LL; ++i) lock *= 2;
+    lock = std::min<long long>(lock, config_.lockout_max_seconds * 1000LL);
+    locked_until = now + lock;
+    ++locks;
+    failures = 0;
+    log_->warn("login name {} locked for {} s after repeated failures from {}", name, lock / 1000, client_ip);
+  }
+  sql << "DELETE FROM wb_login_throttle WHERE name = :n", soci::use(name);
+  sql << "INSERT INTO wb_login_throttle (name, failures, locks, locked_until_ms) VALUES (:n, :f, :l, :u)",
+      soci::use(name), soci::use(failures), soci::use(locks), soci::use(locked_until);
+  tx.commit();
+  return locked_until > now;
+}
+
 LoginResult IdentityService::password_login(const std::string& username, const std::string& password,
                                             const std::string& client_ip, const std::string& user_agent) {
   std::string name = lower(username);
   auto s = db_.session();
-  long long now = epoch_ms_now();
-  int failures = 0, locks = 0;
-  long long locked_until = 0;
-  *s << "SELECT failures, locks, locked_until_ms FROM wb_login_throttle WHERE name = :n", soci::use(name),
-      soci::into(failures), soci::into(locks), soci::into(locked_until);
-  if (!s->got_data()) failures = locks = 0, locked_until = 0;
-  if (locked_until > now) {
+  if (locked(*s, name)) {
     verify_password(dummy_hash_, password);  // the same work as any other attempt
     throw Problem(429, "auth.locked", kLocked);
   }
@@ -170,22 +212,7 @@ LoginResult IdentityService::password_login(const std::string& username, const s
   bool ok = verify_password(known ? hash : dummy_hash_, password) && known && !disabled;
 
   if (!ok) {
-    ++failures;
-    if (failures >= config_.lockout_threshold) {
-      long long lock = config_.lockout_base_seconds * 1000LL;
-      for (int i = 0; i < locks && lock < config_.lockout_max_seconds * 1000LL; ++i) lock *= 2;
-      lock = std::min<long long>(lock, config_.lockout_max_seconds * 1000LL);
-      locked_until = now + lock;
-      ++locks;
-      failures = 0;
-      log_->warn("login name {} locked for {} s after repeated failures from {}", name, lock / 1000, client_ip);
-    }
-    soci::transaction tx(*s);
-    *s << "DELETE FROM wb_login_throttle WHERE name = :n", soci::use(name);
-    *s << "INSERT INTO wb_login_throttle (name, failures, locks, locked_until_ms) VALUES (:n, :f, :l, :u)",
-        soci::use(name), soci::use(failures), soci::use(locks), soci::use(locked_until);
-    tx.commit();
-    if (locked_until > now) throw Problem(429, "auth.locked", kLocked);
+    if (record_failure(*s, name, client_ip)) throw Problem(429, "auth.locked", kLocked);
     throw Problem(401, "auth.login_failed", kLoginFailed);
   }
 
@@ -438,9 +465,37 @@ std::pair<LoginResult, std::string> IdentityService::oidc_complete(const std::st
   auto s = db_.session();
   soci::transaction tx(*s);
   auto [account, name] = person_account(*s, *citizen, claims.value(config_.oidc_name_claim, ""), "");
+  update_contact_from_claims(*s, account, claims);
   auto r = open_session(*s, account, Principal::Kind::person, name, client_ip, user_agent);
   tx.commit();
   return {r, next};
+}
+
+void IdentityService::change_password(const Principal& staff, const std::string& current,
+                                      const std::string& replacement) {
+  if (staff.kind != Principal::Kind::staff)
+    throw Problem::forbidden("auth.no_password", "只有工作人员账号使用口令登录 (only staff accounts have passwords)");
+  auto s = db_.session();
+  std::string username, hash;
+  *s << "SELECT username, password_hash FROM wb_accounts WHERE id = :a", soci::use(staff.account_id),
+      soci::into(username), soci::into(hash);
+  if (!s->got_data()) throw Problem::not_found("auth.account_not_found", "账号不存在");
+  if (locked(*s, username)) throw Problem(429, "auth.locked", kLocked);
+  if (!verify_password(hash, current)) {
+    if (record_failure(*s, username, "password change")) throw Problem(429, "auth.locked", kLocked);
+    throw Problem::forbidden("auth.wrong_password", "当前口令不正确 (the current password is wrong)");
+  }
+  *s << "DELETE FROM wb_login_throttle WHERE name = :n", soci::use(username);
+  if (current == replacement) throw Problem::bad_request("auth.weak_password", "新口令不能与当前口令相同");
+  if (auto weak = password_weakness(replacement, username, static_cast<std::size_t>(config_.password_min_length)))
+    throw Problem::bad_request("auth.weak_password", *weak);
+  std::string fresh = hash_password(replacement, params(config_));
+  soci::transaction tx(*s);
+  *s << "UPDATE wb_accounts SET password_hash = :h WHERE id = :a", soci::use(fresh), soci::use(staff.account_id);
+  *s << "UPDATE wb_sessions SET revoked = 1 WHERE account_id = :a AND id <> :s", soci::use(staff.account_id),
+      soci::use(staff.session_id);
+  tx.commit();
+  log_->info("staff {} changed their password; other sessions ended", username);
 }
 
 void IdentityService::logout(const std::string& session_id) {

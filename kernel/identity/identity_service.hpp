@@ -54,6 +54,10 @@ class IdentityService {
 
   static constexpr const char* kSessionCookie = "wb_session";
   int session_lifetime_seconds() const { return config_.session_absolute_seconds; }
+  int session_idle_seconds() const { return config_.session_idle_seconds; }
+  // Which login methods this platform offers (certificate: trust anchors configured; OIDC: an issuer).
+  bool certificate_login_enabled() const { return !config_.trust_anchors.empty(); }
+  bool oidc_enabled() const { return !config_.oidc_issuer.empty(); }
 
   Caller resolve(const HttpRequest& request);
 
@@ -78,6 +82,10 @@ class IdentityService {
   std::pair<LoginResult, std::string> oidc_complete(const std::string& code, const std::string& state,
                                                     const std::string& client_ip, const std::string& user_agent);
   void logout(const std::string& session_id);
+  // A staff member changes their own password: Problem 403 (auth.wrong_password) when the
+  // current one is wrong (counted by the login throttle; 429 when locked), 400 (auth.weak_password) for a weak new
+  // one. The caller's other sessions end.
+  void change_password(const Principal& staff, const std::string& current, const std::string& replacement);
 
   // Legal persons (法人) and their agents. A legal account authorises a natural person (by
   // citizen ID number, who must have logged in once) for a scope of items until a date;
@@ -111,6 +119,9 @@ class IdentityService {
 
  private:
   std::vector<Grant> grants_of(soci::session& sql, const std::string& account_id);
+  // The login throttle: is the name locked now; count a failure (true when it locks the name).
+  bool locked(soci::session& sql, const std::string& name);
+  bool record_failure(soci::session& sql, const std::string& name, const std::string& client_ip);
   // The account of the natural person with this citizen ID number, created when new.
   std::pair<std::string, std::string> person_account(soci::session& sql, const CitizenId& citizen, const std::string& name,
                                                      const std::string& fingerprint);

@@ -130,3 +130,23 @@ TEST_CASE("inclusion and consistency proofs from the API verify against the tree
   CHECK(status == 0);
   CHECK(out.find("audit log verified") != std::string::npos);
 }
+
+TEST_CASE("auditors export the filtered log as CSV, and the export is itself audited") {
+  AuditKernel t;
+  t.login("clerk");
+  t.login("clerk", "Wrong-password-1");
+  auto auditor = t.as(t.login("auditor"));
+  auto csv = auditor.Get("/api/audit/export?action=auth.login");
+  REQUIRE(csv);
+  REQUIRE(csv->status == 200);
+  CHECK(csv->get_header_value("Content-Type").starts_with("text/csv"));
+  CHECK(csv->get_header_value("Content-Disposition").find("attachment") != std::string::npos);
+  REQUIRE(csv->body.starts_with("\xEF\xBB\xBF" "seq,at,actor,actor_kind,org_unit,action,object_type,object_id,outcome"));
+  CHECK(count_lines_with(csv->body, ",auth.login,") == 3);  // two clerk logins and the auditor's
+  CHECK(count_lines_with(csv->body, ",denied,") == 1);
+  CHECK(csv->body.find("audit.export") == std::string::npos);  // the filter held
+  auto exported = t.entries("action=audit.export");
+  REQUIRE(exported.size() == 1);
+  CHECK(exported[0]["object_id"] == "3 entries");
+  CHECK(t.as(t.login("clerk")).Get("/api/audit/export")->status == 403);
+}

@@ -177,3 +177,65 @@ TEST_CASE("a legal person logs in with its certificate, authorises an agent, and
   CHECK(revoked->status == 204);
   CHECK(body_of(person.Get("/api/auth/me"))["acting_for"].is_null());
 }
+
+TEST_CASE("a natural person reads their GB/T 39046 record and edits contact fields: bad values change nothing") {
+  CertKernel t;
+  auto login = t.login(t.person.get(), t.person_key.get());
+  REQUIRE(login);
+  REQUIRE(login->status == 200);
+  auto person = t.k->client();
+  person.set_bearer_token_auth(json::parse(login->body)["token"].get<std::string>());
+  auto p = body_of(person.Get("/api/auth/profile"));
+  CHECK(p["kind"] == "person");
+  CHECK(p["person"]["id_number"] == "11010519491231002X");
+  CHECK(p["person"]["name"] == "张三");
+  CHECK(p["person"]["gender_code"] == "2");  // 17th digit 2: female (GB 11643)
+  CHECK(p["person"]["real_name_verified"] == true);
+  CHECK(body_of(t.k->client().Get("/api/auth/methods"))["certificate"] == true);
+
+  auto saved = person.Put("/api/auth/profile", R"({"mobile":"13800138000","email":"zhang.san@example.cn","ethnicity":"汉族"})",
+                          "application/json");
+  REQUIRE(saved);
+  CHECK(saved->status == 204);
+  auto bad_mobile = person.Put("/api/auth/profile", R"({"email":"other@example.cn","mobile":"1380013800"})", "application/json");
+  CHECK(code_of(bad_mobile) == "profile.bad_mobile");
+  CHECK(code_of(person.Put("/api/auth/profile", R"({"email":"not-an-address"})", "application/json")) == "profile.bad_email");
+  CHECK(code_of(person.Put("/api/auth/profile", R"({"id_number":"440524188001010014"})", "application/json")) ==
+        "request.schema_violation");  // not in the schema at all
+  CHECK(code_of(person.Put("/api/auth/profile", R"({"registered_address":"x"})", "application/json")) ==
+        "profile.not_editable_field");  // a legal person's field
+  auto after = body_of(person.Get("/api/auth/profile"))["person"];
+  CHECK(after["mobile"] == "13800138000");  // the refused requests left the record as it was
+  CHECK(after["email"] == "zhang.san@example.cn");
+  CHECK(after["ethnicity"] == "汉族");
+  CHECK(after["id_number"] == "11010519491231002X");
+}
+
+TEST_CASE("a legal person completes its registration data: a date in the future is refused") {
+  CertKernel t;
+  auto org_key = testpki::sm2_key();
+  testpki::CertSpec spec{"法人证书", "11330105002500287C", -1, 365, false, "digitalSignature", 51};
+  spec.organization = "西湖区测试服务中心";
+  auto org_cert = testpki::issue(spec, org_key.get(), t.root_key.get(), t.root.get());
+  auto login = t.login(org_cert.get(), org_key.get());
+  REQUIRE(login);
+  REQUIRE(login->status == 200);
+  auto legal = t.k->client();
+  legal.set_bearer_token_auth(json::parse(login->body)["token"].get<std::string>());
+  auto saved = legal.Put("/api/auth/profile",
+                         R"({"legal_representative":"王五","registered_address":"杭州市西湖区文三路 1 号",)"
+                         R"("registered_date":"2016-02-29","business_scope":"政务服务咨询"})",
+                         "application/json");
+  REQUIRE(saved);
+  CHECK(saved->status == 204);
+  CHECK(code_of(legal.Put("/api/auth/profile", R"({"registered_date":"2999-01-01"})", "application/json")) == "profile.bad_date");
+  CHECK(code_of(legal.Put("/api/auth/profile", R"({"registered_date":"2015-02-29"})", "application/json")) == "profile.bad_date");
+  CHECK(code_of(legal.Put("/api/auth/profile", R"({"mobile":"13800138000"})", "application/json")) ==
+        "profile.not_editable_field");
+  auto p = body_of(legal.Get("/api/auth/profile"));
+  CHECK(p["kind"] == "legal");
+  CHECK(p["legal"]["credit_code"] == "11330105002500287C");
+  CHECK(p["legal"]["name"] == "西湖区测试服务中心");
+  CHECK(p["legal"]["legal_representative"] == "王五");
+  CHECK(p["legal"]["registered_date"] == "2016-02-29");
+}

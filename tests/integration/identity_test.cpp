@@ -73,7 +73,7 @@ std::string cookie_of(const httplib::Result& r) {
 
 }  // namespace
 
-TEST_CASE("a staff member logs in with a password; the session cookie works and changes need the CSRF token") {
+TEST_CASE("a staff member logs in with a password: the session cookie works and changes need the CSRF token") {
   IdentityKernel t;
   auto login = t.login("CLERK1", kPassword);  // names are not case-sensitive
   REQUIRE(login);
@@ -111,7 +111,7 @@ TEST_CASE("a staff member logs in with a password; the session cookie works and 
   CHECK(json::parse(after->body)["code"] == "auth.invalid_token");
 }
 
-TEST_CASE("bearer tokens for API clients; a permission the caller lacks is a 403 problem") {
+TEST_CASE("bearer tokens for API clients: a permission the caller lacks is a 403 problem") {
   IdentityKernel t;
   auto greeter = t.as(t.bearer("clerk1"));
   auto created = greeter.Post("/api/greeting/greetings", R"({"name":"乙"})", "application/json");
@@ -190,7 +190,7 @@ TEST_CASE("weak passwords and bad organisation levels are refused with reasons i
   CHECK(tree.size() == 4);
 }
 
-TEST_CASE("a user sees and revokes their own sessions, not others'; idle sessions expire") {
+TEST_CASE("a user sees and revokes their own sessions, not others': idle sessions expire") {
   IdentityKernel t(std::map<std::string, std::string>{{"WANGBAN_IDENTITY_SESSION_IDLE_SECONDS", "2"}});
   auto first = t.bearer("clerk1");
   auto second = t.bearer("clerk1");
@@ -262,4 +262,115 @@ TEST_CASE("role assignments are listed with names, and revoking one that does no
   REQUIRE(revoked);
   CHECK(revoked->status == 204);
   CHECK(body_of(admin.Get("/api/admin/assignments"))["assignments"].empty());
+}
+
+TEST_CASE("a staff member changes their password: the current one is checked, a weak one refused, other sessions end") {
+  IdentityKernel t;
+  auto first = t.as(t.bearer("clerk1"));
+  auto second_token = t.bearer("clerk1");
+  auto change = [&](const std::string& current, const std::string& replacement) {
+    return first.Post("/api/auth/password", json{{"current_password", current}, {"new_password", replacement}}.dump(),
+                      "application/json");
+  };
+  auto wrong = change("Not-the-password-1", "Xin-kou-ling-2026");
+  REQUIRE(wrong);
+  CHECK(wrong->status == 403);
+  CHECK(json::parse(wrong->body)["code"] == "auth.wrong_password");
+  auto weak = change(kPassword, "short");
+  REQUIRE(weak);
+  CHECK(weak->status == 400);
+  CHECK(json::parse(weak->body)["code"] == "auth.weak_password");
+  CHECK(t.login("clerk1", kPassword)->status == 200);  // nothing changed so far
+
+  auto ok = change(kPassword, "Xin-kou-ling-2026");
+  REQUIRE(ok);
+  CHECK(ok->status == 204);
+  CHECK(first.Get("/api/auth/me")->status == 200);              // the session that changed it stays
+  CHECK(t.as(second_token).Get("/api/auth/me")->status == 401);  // the others end
+  CHECK(t.login("clerk1", kPassword)->status == 401);
+  CHECK(t.login("clerk1", "Xin-kou-ling-2026")->status == 200);
+
+  // Guessing the current password through this endpoint runs into the login lock.
+  int locked = 0;
+  for (int i = 0; i < 6; ++i) locked += change("Guess-number-" + std::to_string(i), "Zai-huan-yi-ge-2026")->status == 429;
+  CHECK(locked >= 1);
+  CHECK(t.login("clerk1", "Xin-kou-ling-2026")->status == 429);
+}
+
+TEST_CASE("administrators see every live session, force one out, and disable and re-enable accounts") {
+  IdentityKernel t;
+  auto clerk = t.as(t.bearer("clerk1"));
+  auto admin = t.k.client(true);
+  auto sessions = body_of(admin.Get("/api/admin/sessions"))["sessions"];
+  REQUIRE(sessions.size() == 1);
+  CHECK(sessions[0]["display_name"] == "张三");
+  CHECK(sessions[0]["kind"] == "staff");
+  CHECK(clerk.Get("/api/admin/sessions")->status == 403);
+
+  auto out = admin.Delete("/api/admin/sessions/" + sessions[0]["id"].get<std::string>());
+  REQUIRE(out);
+  CHECK(out->status == 204);
+  CHECK(clerk.Get("/api/auth/me")->status == 401);
+  CHECK(body_of(admin.Get("/api/admin/sessions"))["sessions"].empty());
+  auto again = admin.Delete("/api/admin/sessions/" + sessions[0]["id"].get<std::string>());
+  REQUIRE(again);
+  CHECK(again->status == 404);
+
+  auto clerk2 = t.as(t.bearer("clerk1"));
+  auto disable = admin.Post("/api/admin/accounts/" + t.clerk + "/disable", "", "application/json");
+  REQUIRE(disable);
+  CHECK(disable->status == 204);
+  CHECK(clerk2.Get("/api/auth/me")->status == 401);          // its sessions end at once
+  auto refused = t.login("clerk1", kPassword);
+  REQUIRE(refused);
+  CHECK(refused->status == 401);                              // and it cannot log in,
+  CHECK(json::parse(refused->body)["code"] == "auth.login_failed");  // with the same answer as a wrong password
+  bool disabled = false;
+  auto accounts = body_of(admin.Get("/api/admin/accounts"));
+  for (auto& a : accounts["accounts"])
+    if (a["id"] == t.clerk) disabled = a["disabled"];
+  CHECK(disabled);
+  auto enable = admin.Post("/api/admin/accounts/" + t.clerk + "/enable", "", "application/json");
+  REQUIRE(enable);
+  CHECK(enable->status == 204);
+  CHECK(t.login("clerk1", kPassword)->status == 200);
+  auto missing = admin.Post("/api/admin/accounts/no-such-account/disable", "", "application/json");
+  REQUIRE(missing);
+  CHECK(missing->status == 404);
+}
+
+TEST_CASE("an administrator cannot disable their own account") {
+  PluginFolder folder{{"greeting"}};
+  auto o = options(folder, {"greeting"});
+  o.demo_data = true;
+  o.env = {{"WANGBAN_IDENTITY_ARGON2_MEMORY_KIB", "1024"}};
+  KernelProcess k(o);
+  auto login = k.client().Post("/api/auth/login", R"({"username":"admin","password":"Wangban-Demo-2026","mode":"bearer"})",
+                               "application/json");
+  REQUIRE(login);
+  REQUIRE(login->status == 200);
+  auto admin = k.client();
+  admin.set_bearer_token_auth(json::parse(login->body)["token"].get<std::string>());
+  auto self = admin.Post("/api/admin/accounts/d1000000-0000-4000-8000-000000000001/disable", "", "application/json");
+  REQUIRE(self);
+  CHECK(self->status == 409);
+  CHECK(json::parse(self->body)["code"] == "auth.cannot_disable_self");
+  CHECK(admin.Get("/api/auth/me")->status == 200);
+}
+
+TEST_CASE("staff read their account record: its fields are kept by administrators") {
+  IdentityKernel t;
+  auto clerk = t.as(t.bearer("clerk1"));
+  auto profile = body_of(clerk.Get("/api/auth/profile"));
+  CHECK(profile["kind"] == "staff");
+  CHECK(profile["staff"]["username"] == "clerk1");
+  CHECK(profile["staff"]["org_name"] == "西湖区");
+  auto edit = clerk.Put("/api/auth/profile", R"({"mobile":"13800138000"})", "application/json");
+  REQUIRE(edit);
+  CHECK(edit->status == 403);
+  CHECK(json::parse(edit->body)["code"] == "profile.not_editable");
+  auto methods = body_of(t.k.client().Get("/api/auth/methods"));
+  CHECK(methods["password"] == true);
+  CHECK(methods["certificate"] == false);  // no trust anchors configured here
+  CHECK(methods["oidc"] == false);
 }

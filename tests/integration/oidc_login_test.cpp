@@ -80,7 +80,8 @@ struct OidcKernel {
              {"WANGBAN_IDENTITY_OIDC_ISSUER", provider.issuer()},
              {"WANGBAN_IDENTITY_OIDC_CLIENT_ID", "wangban"},
              {"WANGBAN_IDENTITY_OIDC_CLIENT_SECRET", "wangban-secret"},
-             {"WANGBAN_IDENTITY_OIDC_REDIRECT_URI", callback}};
+             {"WANGBAN_IDENTITY_OIDC_REDIRECT_URI", callback},
+             {"WANGBAN_IDENTITY_OIDC_SCOPES", "openid profile email phone"}};
     return o;
   }()};
 
@@ -126,6 +127,12 @@ TEST_CASE("OpenID Connect login with PKCE creates the natural person and returns
   REQUIRE(me->status == 200);
   CHECK(json::parse(me->body)["kind"] == "person");
   CHECK(json::parse(me->body)["display_name"] == "王五");
+  // The standard email and phone_number claims fill the person's contact fields.
+  auto profile = t.k.client().Get("/api/auth/profile", httplib::Headers{{"Cookie", back.set_cookies[0]}});
+  REQUIRE(profile);
+  INFO(profile->body);
+  CHECK(json::parse(profile->body)["person"]["email"] == "wang.wu@example.cn");
+  CHECK(json::parse(profile->body)["person"]["mobile"] == "13900139000");
 }
 
 TEST_CASE("OpenID Connect: a wrong or reused state is refused") {

@@ -1,7 +1,8 @@
 // A real, standards-conformant OpenID provider for the identity tests (oidc-provider 8).
 //   node provider.mjs PORT REDIRECT_URI [CODE_TTL_SECONDS]
 // One confidential client "wangban" (secret "wangban-secret", PKCE S256 required) and one
-// account whose claims carry a name and a citizen ID number. Interactions (login and
+// account whose claims carry a name, a citizen ID number, an e-mail and a phone number
+// (scopes profile, email, phone). Interactions (login and
 // consent) complete automatically, so a test can follow the redirects hop by hop. Prints
 // "ready" when it listens on 127.0.0.1:PORT.
 import { generateKeyPairSync } from 'node:crypto';
@@ -22,7 +23,7 @@ const provider = new Provider(issuer, {
     token_endpoint_auth_method: 'client_secret_basic',
   }],
   jwks: { keys: [jwk] },
-  claims: { openid: ['sub'], profile: ['name', 'id_number'] },
+  claims: { openid: ['sub'], profile: ['name', 'id_number'], email: ['email'], phone: ['phone_number'] },
   conformIdTokenClaims: false,
   pkce: { required: () => true, methods: ['S256'] },
   cookies: { keys: ['wangban-test-cookie-key'] },
@@ -30,7 +31,9 @@ const provider = new Provider(issuer, {
   interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
   ttl: { AuthorizationCode: Number(codeTtl) },
   async findAccount(ctx, id) {
-    return { accountId: id, claims: () => ({ sub: id, name: '王五', id_number: '11010519491231002X' }) };
+    return { accountId: id, claims: () => ({
+      sub: id, name: '王五', id_number: '11010519491231002X', email: 'wang.wu@example.cn', phone_number: '+8613900139000',
+    }) };
   },
 });
 

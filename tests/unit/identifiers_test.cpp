@@ -17,7 +17,7 @@ TEST_CASE("the standard's example citizen ID numbers pass, with birth date and s
   CHECK(citizen_id_check("11010519491231002") == 'X');
 }
 
-TEST_CASE("a lower-case x is accepted and stored upper-case; a legacy 15-digit number is converted") {
+TEST_CASE("a lower-case x is accepted and stored upper-case: a legacy 15-digit number is converted") {
   auto a = parse_citizen_id("11010519491231002x", "20261127");
   REQUIRE(a);
   CHECK(a->number == "11010519491231002X");
