@@ -21,6 +21,10 @@
 #include "http/static_files.hpp"
 #include "identity/identity_routes.hpp"
 #include "identity/identity_service.hpp"
+#include "messaging/delivery_service.hpp"
+#include "messaging/live_push.hpp"
+#include "messaging/message_service.hpp"
+#include "messaging/messaging_routes.hpp"
 #include "plugins/plugin_host.hpp"
 #include "scheduler/timer_service.hpp"
 #include "util/digest.hpp"
@@ -76,6 +80,10 @@ struct Kernel::Impl {
   std::unique_ptr<IdentityService> identity;
   std::unique_ptr<AuditLog> audit_log;
   std::unique_ptr<KernelAudit> audit;
+  std::unique_ptr<LivePush> live;
+  std::unique_ptr<MessageService> messages;
+  std::unique_ptr<DeliveryService> deliveries;
+  std::unique_ptr<PluginScheduler> kernel_timers;  // the kernel's own timers (deliveries, retention)
   Router router;
   std::unique_ptr<PluginHost> plugins;
   std::unique_ptr<Server> server;
@@ -110,8 +118,13 @@ void Kernel::open(bool migrate) {
   k.events = std::make_unique<EventBus>(*k.database, k.config.events, named_logger("events"));
   k.audit_log = std::make_unique<AuditLog>(*k.database);
   k.audit = std::make_unique<KernelAudit>(*k.audit_log, named_logger("audit"));
+  k.live = std::make_unique<LivePush>(*k.database, named_logger("messaging"));
+  k.messages = std::make_unique<MessageService>(*k.database, *k.events, [live = k.live.get()] { live->wake(); });
+  k.deliveries = std::make_unique<DeliveryService>(*k.database, k.config.messaging, k.config.server.public_url,
+                                                   named_logger("messaging"));
   k.plugins = std::make_unique<PluginHost>(k.config,
-                                           KernelServices{k.router, *k.database, *k.events, *k.blobs, k.timers, *k.audit},
+                                           KernelServices{k.router, *k.database, *k.events, *k.blobs, k.timers, *k.audit,
+                                                          *k.messages},
                                            *k.migrator, named_logger("plugins"));
   if (migrate) {
     k.migrator->prepare();
@@ -137,8 +150,18 @@ void Kernel::start() {
                           std::chrono::milliseconds(k.config.server.shutdown_grace_ms)});
   register_identity_routes(k.router, *k.identity, *k.database, *k.audit, !k.config.server.tls_certificate.empty());
   register_audit_routes(k.router, *k.audit_log, *k.audit, *k.database);
+  register_messaging_routes(k.router, *k.database, *k.messages, *k.deliveries, *k.live);
+  k.deliveries->attach(*k.events);
   k.plugins->start();
   k.events->start();
+  k.live->start();
+  k.kernel_timers = std::make_unique<PluginScheduler>(k.timers, named_logger("messaging"));
+  k.kernel_timers->every("messaging.deliveries", std::chrono::milliseconds(k.config.messaging.delivery_interval_ms),
+                         [d = k.deliveries.get()] { d->send_due(); });
+  k.kernel_timers->every("messaging.retention", std::chrono::hours(1),
+                         [m = k.messages.get(), days = k.config.messaging.retention_days, log = k.log] {
+                           if (int n = m->purge_older_than(days)) log->info("deleted {} messages older than {} days", n, days);
+                         });
   ServerOptions o;
   o.host = k.config.server.host;
   o.port = static_cast<unsigned short>(k.config.server.port);
@@ -161,7 +184,9 @@ void Kernel::stop() {
   k.started = false;
   auto grace = std::chrono::milliseconds(k.config.server.shutdown_grace_ms);
   k.log->info("stopping: no new connections, finishing requests in flight");
+  if (k.live) k.live->stop();  // no more pushes; the streams end with the event loops
   if (k.server) k.server->stop(grace);
+  if (k.kernel_timers) k.kernel_timers->cancel_and_wait();
   if (k.events) k.events->stop();
   if (k.plugins) k.plugins->stop(grace);
   k.timers.stop();

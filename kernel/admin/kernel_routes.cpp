@@ -65,6 +65,7 @@ json openapi(const Router& router) {
                            {"content", {{"application/json", {{"schema", r.request_schema->document()}}}}}};
     json ok = {{"description", "成功 (success)"}};
     if (r.response_schema) ok["content"] = {{"application/json", {{"schema", r.response_schema->document()}}}};
+    if (r.stream) ok["content"] = {{"text/event-stream", {{"schema", {{"type", "string"}}}}}};
     if (!r.blocking) op["x-runs-on-event-loop"] = true;
     op["responses"] = {{"200", ok},
                        {"default", {{"description", "错误 (problem details, RFC 9457)"},

@@ -83,6 +83,7 @@ const std::vector<Key>& keys() {
     p_("server", "tls_certificate", [](KernelConfig& c) -> auto& { return c.server.tls_certificate; });
     p_("server", "tls_private_key", [](KernelConfig& c) -> auto& { return c.server.tls_private_key; });
     p_("server", "web_root", [](KernelConfig& c) -> auto& { return c.server.web_root; });
+    s_("server", "public_url", [](KernelConfig& c) -> auto& { return c.server.public_url; });
     s_("database", "driver", [](KernelConfig& c) -> auto& { return c.database.driver; }, {"sqlite", "postgresql"});
     p_("database", "sqlite_path", [](KernelConfig& c) -> auto& { return c.database.sqlite_path; });
     s_("database", "host", [](KernelConfig& c) -> auto& { return c.database.host; });
@@ -120,6 +121,18 @@ const std::vector<Key>& keys() {
     s_("identity", "oidc_id_number_claim", [](KernelConfig& c) -> auto& { return c.identity.oidc_id_number_claim; });
     s_("identity", "oidc_name_claim", [](KernelConfig& c) -> auto& { return c.identity.oidc_name_claim; });
     i_("identity", "nonce_seconds", 10, 3600, [](KernelConfig& c) -> auto& { return c.identity.nonce_seconds; });
+    i_("messaging", "retention_days", 1, 36500, [](KernelConfig& c) -> auto& { return c.messaging.retention_days; });
+    s_("messaging", "smtp_url", [](KernelConfig& c) -> auto& { return c.messaging.smtp_url; });
+    s_("messaging", "smtp_from", [](KernelConfig& c) -> auto& { return c.messaging.smtp_from; });
+    s_("messaging", "smtp_username", [](KernelConfig& c) -> auto& { return c.messaging.smtp_username; });
+    s_("messaging", "smtp_password", [](KernelConfig& c) -> auto& { return c.messaging.smtp_password; });
+    s_("messaging", "sms_gateway_url", [](KernelConfig& c) -> auto& { return c.messaging.sms_gateway_url; });
+    s_("messaging", "sms_gateway_token", [](KernelConfig& c) -> auto& { return c.messaging.sms_gateway_token; });
+    s_("messaging", "sms_signature", [](KernelConfig& c) -> auto& { return c.messaging.sms_signature; });
+    i_("messaging", "delivery_interval_ms", 50, 600000, [](KernelConfig& c) -> auto& { return c.messaging.delivery_interval_ms; });
+    i_("messaging", "delivery_max_attempts", 1, 100, [](KernelConfig& c) -> auto& { return c.messaging.delivery_max_attempts; });
+    i_("messaging", "delivery_retry_seconds", 1, 86400, [](KernelConfig& c) -> auto& { return c.messaging.delivery_retry_seconds; });
+    i_("messaging", "delivery_timeout_seconds", 1, 600, [](KernelConfig& c) -> auto& { return c.messaging.delivery_timeout_seconds; });
     return v;
   }();
   return k;
@@ -134,36 +147,38 @@ std::string dotted(const Key& k) {
 }
 
 Value from_toml(const fs::path& file, const Key& k, const toml::node& node) {
-  auto wrong = [&] { fail(file, dotted(k), std::string("expected ") + type_name(k.type)); };
+  auto wrong = [&]() -> Value { fail(file, dotted(k), std::string("expected ") + type_name(k.type)); };
   switch (k.type) {
     case Type::string:
     case Type::path:
       if (auto s = node.value_exact<std::string>()) return *s;
-      wrong();
+      return wrong();
     case Type::integer:
       if (auto i = node.value_exact<int64_t>()) return static_cast<long long>(*i);
-      wrong();
+      return wrong();
     case Type::boolean:
       if (auto b = node.value_exact<bool>()) return *b;
-      wrong();
+      return wrong();
     case Type::list:
     case Type::path_list: {
       auto* arr = node.as_array();
-      if (!arr) wrong();
+      if (!arr) return wrong();
       std::vector<std::string> out;
       for (auto& e : *arr) {
         auto s = e.value_exact<std::string>();
-        if (!s) wrong();
+        if (!s) return wrong();
         out.push_back(*s);
       }
       return out;
     }
   }
-  wrong();
+  return wrong();
 }
 
 Value from_env(const std::string& var, const Key& k, const std::string& text) {
-  auto wrong = [&] { fail("environment", var, std::string("expected ") + type_name(k.type) + ", got \"" + text + "\""); };
+  auto wrong = [&]() -> Value {
+    fail("environment", var, std::string("expected ") + type_name(k.type) + ", got \"" + text + "\"");
+  };
   switch (k.type) {
     case Type::string:
     case Type::path: return text;
@@ -171,13 +186,13 @@ Value from_env(const std::string& var, const Key& k, const std::string& text) {
       char* end = nullptr;
       errno = 0;
       long long v = std::strtoll(text.c_str(), &end, 10);
-      if (text.empty() || *end || errno) wrong();
+      if (text.empty() || *end || errno) return wrong();
       return v;
     }
     case Type::boolean:
       if (text == "true" || text == "1" || text == "yes") return true;
       if (text == "false" || text == "0" || text == "no") return false;
-      wrong();
+      return wrong();
     case Type::list:
     case Type::path_list: {
       std::vector<std::string> out;
@@ -194,7 +209,7 @@ Value from_env(const std::string& var, const Key& k, const std::string& text) {
       return out;
     }
   }
-  wrong();
+  return wrong();
 }
 
 void check(const fs::path& file, const Key& k, const Value& v) {
@@ -270,8 +285,8 @@ KernelConfig KernelConfig::load(const fs::path& file, const std::map<std::string
     std::string name(key.str());
     if (auto* table = node.as_table()) {
       if (name != "log" && name != "server" && name != "database" && name != "plugins" && name != "events" &&
-          name != "identity")
-        fail(file, name, "unknown section (expected log, server, database, plugins, events, identity)");
+          name != "identity" && name != "messaging")
+        fail(file, name, "unknown section (expected log, server, database, plugins, events, identity, messaging)");
       for (auto& [sub, subnode] : *table) {
         std::string subname(sub.str());
         if (name == "plugins" && subnode.is_table()) {

@@ -34,6 +34,7 @@ struct ServerConfig {
   std::filesystem::path tls_certificate;  // PEM chain; with tls_private_key enables HTTPS
   std::filesystem::path tls_private_key;  // PEM key
   std::filesystem::path web_root;         // built web UI (web/dist); empty: no UI
+  std::string public_url;                 // where people reach the platform, for links in e-mail and SMS
 };
 
 struct DatabaseConfig {
@@ -86,6 +87,21 @@ struct IdentityConfig {
   std::string oidc_name_claim = "name";            // the claim holding the person's name
 };
 
+struct MessagingConfig {
+  int retention_days = 365;              // in-site messages older than this are deleted
+  std::string smtp_url;                  // "smtp://host:25" or "smtps://host:465"; empty: no e-mail
+  std::string smtp_from = "noreply@wangban.invalid";  // the sender address
+  std::string smtp_username;             // SMTP AUTH, when the server needs it
+  std::string smtp_password;
+  std::string sms_gateway_url;           // HTTP(S) gateway that takes {"to","text"} as JSON; empty: no SMS
+  std::string sms_gateway_token;         // sent as Authorization: Bearer
+  std::string sms_signature = "网办";    // the 【…】 signature in front of every SMS
+  int delivery_interval_ms = 1000;       // how often due deliveries are looked for
+  int delivery_max_attempts = 6;         // attempts before a delivery is given up as failed
+  int delivery_retry_seconds = 30;       // first retry delay, doubled each attempt
+  int delivery_timeout_seconds = 20;     // one attempt's connect and transfer limit
+};
+
 struct KernelConfig {
   std::filesystem::path file;           // where this was read from
   std::filesystem::path var_dir;        // state: database, blobs, tokens
@@ -98,6 +114,7 @@ struct KernelConfig {
   PluginsConfig plugins;
   EventsConfig events;
   IdentityConfig identity;
+  MessagingConfig messaging;
 
   // Reads `file`, applies `env` overrides (normally the process environment).
   static KernelConfig load(const std::filesystem::path& file,

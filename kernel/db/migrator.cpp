@@ -95,6 +95,64 @@ bool Migrator::is_current(const std::string& component, const std::vector<Migrat
   return true;
 }
 
+// 008: messaging (统一信息平台). Messages fan out into per-account inbox rows at sending;
+// e-mail and SMS deliveries are made from the outbox event "message.created" and keep every
+// attempt. Staff accounts get contact fields (persons keep theirs in wb_natural_persons).
+std::string messaging_migration(bool postgresql) {
+  return std::string(R"sql(
+ALTER TABLE wb_accounts ADD COLUMN email VARCHAR(200) NOT NULL DEFAULT '';
+ALTER TABLE wb_accounts ADD COLUMN mobile VARCHAR(20) NOT NULL DEFAULT '';
+CREATE TABLE wb_messages (
+  id VARCHAR(36) PRIMARY KEY,
+  topic VARCHAR(200) NOT NULL,
+  title VARCHAR(200) NOT NULL,
+  body TEXT NOT NULL,
+  link VARCHAR(1000) NOT NULL,
+  sender VARCHAR(100) NOT NULL,
+  recipient_kind VARCHAR(16) NOT NULL,
+  recipient VARCHAR(200) NOT NULL,
+  channels VARCHAR(100) NOT NULL,
+  created_at VARCHAR(32) NOT NULL,
+  created_ms BIGINT NOT NULL);
+CREATE INDEX wb_messages_created ON wb_messages (created_ms);
+CREATE TABLE wb_inbox (
+  seq )sql") + (postgresql ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT") + R"sql(,
+  message_id VARCHAR(36) NOT NULL REFERENCES wb_messages (id),
+  account_id VARCHAR(36) NOT NULL REFERENCES wb_accounts (id),
+  channels VARCHAR(100) NOT NULL,
+  read_at VARCHAR(32),
+  UNIQUE (message_id, account_id));
+CREATE INDEX wb_inbox_account ON wb_inbox (account_id, seq);
+CREATE TABLE wb_subscriptions (
+  account_id VARCHAR(36) NOT NULL REFERENCES wb_accounts (id),
+  topic VARCHAR(200) NOT NULL,
+  channels VARCHAR(100) NOT NULL,
+  created_at VARCHAR(32) NOT NULL,
+  PRIMARY KEY (account_id, topic));
+CREATE INDEX wb_subscriptions_topic ON wb_subscriptions (topic);
+CREATE TABLE wb_deliveries (
+  id VARCHAR(36) PRIMARY KEY,
+  message_id VARCHAR(36) NOT NULL REFERENCES wb_messages (id),
+  account_id VARCHAR(36) NOT NULL REFERENCES wb_accounts (id),
+  channel VARCHAR(16) NOT NULL,
+  address VARCHAR(200) NOT NULL,
+  status VARCHAR(16) NOT NULL,
+  attempts INTEGER NOT NULL,
+  next_attempt_ms BIGINT NOT NULL,
+  claimed_until_ms BIGINT NOT NULL,
+  last_error TEXT NOT NULL,
+  UNIQUE (message_id, account_id, channel));
+CREATE INDEX wb_deliveries_due ON wb_deliveries (status, next_attempt_ms);
+CREATE TABLE wb_delivery_attempts (
+  delivery_id VARCHAR(36) NOT NULL REFERENCES wb_deliveries (id),
+  attempt INTEGER NOT NULL,
+  at VARCHAR(32) NOT NULL,
+  outcome VARCHAR(16) NOT NULL,
+  detail TEXT NOT NULL,
+  PRIMARY KEY (delivery_id, attempt));
+)sql";
+}
+
 std::vector<MigrationFile> kernel_migrations() {
   return {
       {"001_outbox.sqlite.sql",
@@ -237,6 +295,8 @@ CREATE TABLE wb_audit_nodes (level INTEGER NOT NULL, idx BIGINT NOT NULL, hash C
 CREATE TABLE wb_audit_state (id INTEGER PRIMARY KEY, size BIGINT NOT NULL);
 INSERT INTO wb_audit_state (id, size) VALUES (1, 0);
 )sql"},
+      {"008_messaging.sqlite.sql", messaging_migration(false)},
+      {"008_messaging.postgresql.sql", messaging_migration(true)},
   };
 }
 

@@ -1,7 +1,9 @@
 // EventBus: outbox writes, the dispatcher loop, de-duplicated delivery with retries.
 #include "events/event_bus.hpp"
 
+#include <optional>
 #include <algorithm>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 #include <soci/soci.h>
@@ -123,8 +125,11 @@ int EventBus::dispatch_once() {
   int delivered = 0;
   long long backlog = 0;
   for (auto& sub : subs) {
-    GatePass in(*sub->gate);
-    if (!in) continue;
+    std::optional<GatePass> in;  // the kernel's own subscriptions have no gate
+    if (sub->gate) {
+      in.emplace(*sub->gate);
+      if (!*in) continue;
+    }
     int n = deliver_pending(*sub);
     if (n > 0) delivered += n;
     else backlog += -n;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,11 +32,26 @@ struct HttpRequest {
   }
 };
 
+// The open end of a streaming response: bytes written here reach the client as they come.
+class StreamSink {
+ public:
+  virtual ~StreamSink() = default;
+  // Queues bytes for the client; false once the connection has gone (then drop the sink). Thread-safe.
+  virtual bool write(std::string bytes) = 0;
+  virtual bool closed() const = 0;
+};
+
+// Called once the status and headers of a streaming response are sent.
+using StreamStart = std::function<void(std::shared_ptr<StreamSink>)>;
+
 struct HttpResponse {
   int status = 200;
   HeaderList headers;
   std::string body;
   bool close = false;  // close the connection after sending
+  // Set: a response that stays open (Server-Sent Events). The headers go out without a length,
+  // `body` is ignored, and the connection lives until the client leaves or the server stops.
+  StreamStart stream;
 };
 
 using Respond = std::function<void(HttpResponse)>;

@@ -152,6 +152,7 @@ struct Router::Entry {
   std::shared_ptr<RouteMetrics> metrics;
   // Plugin code; emptied by remove_owner() before the plugin is unloaded.
   Handler handler;
+  StreamOpener stream;  // set for a streaming route (the kernel's)
 };
 
 struct Router::Table {
@@ -174,7 +175,16 @@ std::shared_ptr<RouteMetrics> Router::metrics_for(const std::string& key) {
   return m;
 }
 
+void Router::add_stream(const std::string& owner, Route route, StreamOpener open) {
+  route.handler = [](const Request&) -> Response { throw std::logic_error("a streaming route has no plain handler"); };
+  add_entry(owner, nullptr, std::move(route), std::move(open));
+}
+
 void Router::add(const std::string& owner, std::shared_ptr<PluginGate> gate, Route route) {
+  add_entry(owner, std::move(gate), std::move(route), {});
+}
+
+void Router::add_entry(const std::string& owner, std::shared_ptr<PluginGate> gate, Route route, StreamOpener stream) {
   static const char* methods[] = {"GET", "POST", "PUT", "PATCH", "DELETE"};
   bool method_ok = false;
   for (auto m : methods) method_ok = method_ok || route.method == m;
@@ -202,6 +212,8 @@ void Router::add(const std::string& owner, std::shared_ptr<PluginGate> gate, Rou
   e->gate = std::move(gate);
   e->info.blocking = route.blocking;
   e->handler = std::move(route.handler);
+  e->info.stream = static_cast<bool>(stream);
+  e->stream = std::move(stream);
   e->metrics = metrics_for(route.method + "\t" + route.path);
 
   std::lock_guard lock(write_mutex_);
@@ -426,14 +438,20 @@ void Router::run(const std::shared_ptr<Entry>& entry, HttpRequest request, std::
       throw Problem(503, "plugin.unavailable", "插件 " + entry->info.owner + " 正在重新加载，请稍后重试 (the plugin is reloading)",
                     json{{"plugin", entry->info.owner}}.dump());
     RequestView view(request, path, std::move(query), request_id, std::move(params), std::move(body), who);
-    Response r = entry->handler(view);
-    out.status = r.status;
-    out.body = std::move(r.body);
-    if (!r.content_type.empty()) out.headers.emplace_back("content-type", std::move(r.content_type));
-    for (auto& [k, v] : r.headers) {
-      std::string lower = k;
-      for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      out.headers.emplace_back(std::move(lower), std::move(v));
+    if (entry->stream) {
+      out.stream = entry->stream(view);
+      out.headers = {{"content-type", "text/event-stream; charset=utf-8"}, {"cache-control", "no-store"},
+                     {"x-accel-buffering", "no"}};  // nginx passes events on at once
+    } else {
+      Response r = entry->handler(view);
+      out.status = r.status;
+      out.body = std::move(r.body);
+      if (!r.content_type.empty()) out.headers.emplace_back("content-type", std::move(r.content_type));
+      for (auto& [k, v] : r.headers) {
+        std::string lower = k;
+        for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        out.headers.emplace_back(std::move(lower), std::move(v));
+      }
     }
   } catch (const Problem& p) {
     if (p.status() >= 500)

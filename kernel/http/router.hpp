@@ -59,6 +59,7 @@ struct RouteInfo {
   std::shared_ptr<const JsonSchema> request_schema;   // may be null
   std::shared_ptr<const JsonSchema> response_schema;  // may be null
   bool blocking = true;
+  bool stream = false;  // answers with Server-Sent Events
 };
 
 class Router final : public HttpHandler {
@@ -76,6 +77,10 @@ class Router final : public HttpHandler {
   // false runs on the event loop, any other on the worker pool.
   // Throws std::invalid_argument for a bad path, a bad schema or a duplicate.
   void add(const std::string& owner, std::shared_ptr<PluginGate> gate, Route route);
+  // A kernel route whose answer is a stream (Server-Sent Events): after the same checks as any
+  // route, `open` is called on the worker pool and returns what starts the stream.
+  using StreamOpener = std::function<StreamStart(const Request&)>;
+  void add_stream(const std::string& owner, Route route, StreamOpener open);
   // Removes an owner's routes and destroys their handlers; call after the gate is drained.
   void remove_owner(const std::string& owner);
   int route_count(const std::string& owner) const;
@@ -92,6 +97,7 @@ class Router final : public HttpHandler {
  private:
   struct Entry;
   struct Table;
+  void add_entry(const std::string& owner, std::shared_ptr<PluginGate> gate, Route route, StreamOpener stream);
   void run(const std::shared_ptr<Entry>& entry, HttpRequest request, std::string path, std::string request_id,
            std::vector<std::pair<std::string, std::string>> params, Respond respond,
            std::chrono::steady_clock::time_point started);

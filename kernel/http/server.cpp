@@ -2,7 +2,9 @@
 // This is the only translation unit that includes Beast (it compiles slowly).
 #include "http/server.hpp"
 
+#include <array>
 #include <atomic>
+#include <deque>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -122,6 +124,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   }
 
   void write(HttpResponse r) {
+    if (r.stream) return start_stream(std::move(r));
     response_ = {};
     response_.version(11);
     response_.result(static_cast<unsigned>(r.status));
@@ -141,6 +144,78 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
                         if (ec || !keep) return self->close();
                         self->read();
                       });
+  }
+
+  // A streaming response (Server-Sent Events): the header without a length, then whatever
+  // the sink is given, until the client leaves (seen by a read that fails) or a write fails.
+  class Sink final : public StreamSink {
+   public:
+    Sink(std::weak_ptr<Connection> connection, std::shared_ptr<std::atomic<bool>> closed)
+        : connection_(std::move(connection)), closed_(std::move(closed)) {}
+    bool write(std::string bytes) override {
+      auto c = connection_.lock();
+      if (!c || *closed_) return false;
+      auto executor = c->stream_.get_executor();
+      net::post(executor, [c, bytes = std::move(bytes)]() mutable { c->enqueue(std::move(bytes)); });
+      return true;
+    }
+    bool closed() const override { return *closed_ || connection_.expired(); }
+
+   private:
+    std::weak_ptr<Connection> connection_;
+    std::shared_ptr<std::atomic<bool>> closed_;
+  };
+
+  void start_stream(HttpResponse r) {
+    std::string head = "HTTP/1.1 " + std::to_string(r.status) + " " +
+                       std::string(http::obsolete_reason(static_cast<http::status>(r.status))) + "\r\n";
+    for (auto& [k, v] : r.headers) head += k + ": " + v + "\r\n";
+    head += "Connection: close\r\n\r\n";
+    stream_closed_ = std::make_shared<std::atomic<bool>>(false);
+    stream_start_ = std::move(r.stream);
+    enqueue(std::move(head));
+  }
+
+  void enqueue(std::string bytes) {
+    if (*stream_closed_) return;
+    queue_.push_back(std::move(bytes));
+    if (!writing_) write_next();
+  }
+
+  void write_next() {
+    writing_ = true;
+    beast::get_lowest_layer(stream_).expires_after(kWriteTimeout);
+    net::async_write(stream_, net::buffer(queue_.front()),
+                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                       self->queue_.pop_front();
+                       if (self->stream_start_) {  // the header is out: the stream begins
+                         --self->server_.in_flight;
+                         auto start = std::move(self->stream_start_);
+                         self->stream_start_ = nullptr;
+                         if (!ec) {
+                           self->watch();
+                           start(std::make_shared<Sink>(self, self->stream_closed_));
+                         }
+                       }
+                       if (ec || *self->stream_closed_) {
+                         self->writing_ = false;
+                         return self->end_stream();
+                       }
+                       if (self->queue_.empty()) self->writing_ = false;
+                       else self->write_next();
+                     });
+  }
+
+  void watch() {
+    stream_.async_read_some(net::buffer(watch_), [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) return self->end_stream();
+      self->watch();  // the client should not send anything; ignore it
+    });
+  }
+
+  void end_stream() {
+    if (stream_closed_->exchange(true)) return;
+    close();
   }
 
   void close() {
@@ -164,6 +239,12 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   http::response<http::string_body> response_;
   bool keep_alive_ = true;
   bool head_ = false;
+  // Streaming responses only.
+  std::shared_ptr<std::atomic<bool>> stream_closed_;
+  StreamStart stream_start_;
+  std::deque<std::string> queue_;
+  bool writing_ = false;
+  std::array<char, 256> watch_{};
 };
 
 }  // namespace

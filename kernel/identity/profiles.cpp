@@ -9,19 +9,13 @@
 #include <soci/soci.h>
 
 #include "db/sql_database.hpp"
+#include "util/text.hpp"
 #include "wangban/problem.hpp"
 
 namespace wangban::kernel {
 namespace {
 
 using json = nlohmann::json;
-
-// Characters (code points) in UTF-8 text: the database limits are in characters.
-std::size_t characters(const std::string& s) {
-  std::size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
 
 struct Field {
   const char* name;
@@ -76,7 +70,7 @@ std::vector<std::pair<std::string, std::string>> editable(const json& fields, st
     if (!value.is_string())
       throw Problem::bad_request("profile.bad_value", std::string(f->label) + "应为文本 (" + key + " must be a string)");
     auto text = value.get<std::string>();
-    if (characters(text) > f->max)
+    if (utf8_characters(text) > f->max)
       throw Problem::bad_request("profile.too_long", std::string(f->label) + "不能超过 " + std::to_string(f->max) +
                                                          " 个字符 (" + key + " is too long)");
     check(key, text);

@@ -13,7 +13,8 @@ PluginContext::PluginContext(KernelServices services, std::string name, nlohmann
       log_(std::move(log)),
       routes_(services.router, name_, gate),
       events_(services.events, name_, gate),
-      scheduler_(services.timers, log_) {}
+      scheduler_(services.timers, log_),
+      messaging_(services.messages, name_) {}
 
 PluginContext::~PluginContext() { teardown(); }
 

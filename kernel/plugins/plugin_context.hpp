@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "events/event_bus.hpp"
+#include "messaging/message_service.hpp"
 #include "scheduler/timer_service.hpp"
 #include "wangban/audit.hpp"
 #include "wangban/context.hpp"
@@ -29,6 +30,7 @@ struct KernelServices {
   BlobStore& blobs;
   TimerService& timers;
   Audit& audit;
+  MessageService& messages;
 };
 
 class PluginContext final : public Context {
@@ -46,6 +48,7 @@ class PluginContext final : public Context {
   BlobStore& blobs() override { return services_.blobs; }
   Scheduler& scheduler() override { return scheduler_; }
   Audit& audit() override { return services_.audit; }
+  Messaging& messaging() override { return messaging_; }
 
   // Removes routes, subscriptions and timers; call after the gate has drained.
   void teardown();
@@ -70,6 +73,7 @@ class PluginContext final : public Context {
   PluginRoutes routes_;
   PluginEvents events_;
   PluginScheduler scheduler_;
+  PluginMessaging messaging_;
 };
 
 }  // namespace wangban::kernel

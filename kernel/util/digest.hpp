@@ -17,6 +17,8 @@ std::string uuid_v4();
 // Compares without leaking where the first difference is.
 bool constant_time_equal(std::string_view a, std::string_view b);
 std::string to_hex(const unsigned char* data, std::size_t size);
+// Standard Base64 with padding, no line breaks.
+std::string base64_encode(std::string_view bytes);
 // Decodes standard Base64 (padding required, whitespace not allowed); nullopt when malformed.
 std::optional<std::string> base64_decode(std::string_view text);
 

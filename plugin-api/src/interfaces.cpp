@@ -6,6 +6,7 @@
 #include "wangban/database.hpp"
 #include "wangban/events.hpp"
 #include "wangban/http.hpp"
+#include "wangban/messaging.hpp"
 #include "wangban/plugin.hpp"
 #include "wangban/scheduler.hpp"
 
@@ -20,5 +21,6 @@ Scheduler::~Scheduler() = default;
 Context::~Context() = default;
 Plugin::~Plugin() = default;
 Audit::~Audit() = default;
+Messaging::~Messaging() = default;
 
 }  // namespace wangban

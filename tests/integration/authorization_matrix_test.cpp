@@ -124,6 +124,22 @@ TEST_CASE("every registered route x every kind of caller: allowed or denied as i
       for (auto& [name, caller] : t.callers) {
         auto c = t.as(caller.token);
         std::string m = method;
+        bool stream = op["responses"]["200"].contains("content") && op["responses"]["200"]["content"].contains("text/event-stream");
+        if (stream) {  // an event stream stays open: judge it by its head, then hang up
+          int status = 0;
+          std::string type, problem;
+          c.Get(url, [&](const httplib::Response& head) {
+            status = head.status;
+            type = head.get_header_value("Content-Type");
+            return status != 200;  // read a problem's body; leave a stream at once
+          }, [&](const char* data, std::size_t n) { problem.append(data, n); return true; });
+          bool denied = status == 401 || (status == 403 && json::parse(problem).value("code", "") == "auth.forbidden");
+          INFO(m << " " << path << " as " << name << " (needs " << permission << ") -> " << status << " " << problem);
+          CHECK(!denied == expected_allowed(caller, permission));
+          if (status == 200) CHECK(type.starts_with("text/event-stream"));
+          ++checked;
+          continue;
+        }
         auto r = m == "get"      ? c.Get(url)
                  : m == "delete" ? c.Delete(url)
                  : m == "put"    ? c.Put(url, "{}", "application/json")

@@ -24,6 +24,7 @@ class Events;
 class BlobStore;
 class Scheduler;
 class Audit;
+class Messaging;
 
 class Context {
  public:
@@ -37,6 +38,7 @@ class Context {
   virtual BlobStore& blobs() = 0;
   virtual Scheduler& scheduler() = 0;
   virtual Audit& audit() = 0;
+  virtual Messaging& messaging() = 0;  // since API 1.2
 };
 
 }  // namespace wangban
