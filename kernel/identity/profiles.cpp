@@ -25,6 +25,7 @@ struct Field {
 
 // The editable fields per kind, with their limits (the columns of migration 004/006).
 constexpr Field kPersonFields[] = {{"mobile", "手机号码", 20}, {"email", "电子邮箱", 200}, {"ethnicity", "民族", 20}};
+constexpr Field kStaffFields[] = {{"mobile", "手机号码", 20}, {"email", "电子邮箱", 200}};
 constexpr Field kLegalFields[] = {{"legal_representative", "法定代表人", 100},
                                   {"registered_address", "注册地址", 300},
                                   {"registered_date", "注册日期", 10},
@@ -107,7 +108,7 @@ json profile_of(Database& db, const Principal& who) {
                 {"legal_representative", r.get<std::string>(2)}, {"registered_address", r.get<std::string>(3)},
                 {"registered_date", r.get<std::string>(4)}, {"business_scope", r.get<std::string>(5)}}}};
     case Principal::Kind::staff:
-      *s << "SELECT a.username, a.display_name, a.org_unit_id, o.name FROM wb_accounts a"
+      *s << "SELECT a.username, a.display_name, a.org_unit_id, o.name, a.mobile, a.email FROM wb_accounts a"
             " LEFT JOIN wb_org_units o ON o.id = a.org_unit_id WHERE a.id = :a",
           soci::use(who.account_id), soci::into(r);
       if (!s->got_data()) break;
@@ -115,7 +116,8 @@ json profile_of(Database& db, const Principal& who) {
               {"staff",
                {{"username", r.get<std::string>(0)}, {"display_name", r.get<std::string>(1)},
                 {"org_unit_id", r.get_indicator(2) == soci::i_null ? json(nullptr) : json(r.get<std::string>(2))},
-                {"org_name", r.get_indicator(3) == soci::i_null ? json(nullptr) : json(r.get<std::string>(3))}}}};
+                {"org_name", r.get_indicator(3) == soci::i_null ? json(nullptr) : json(r.get<std::string>(3))},
+                {"mobile", r.get<std::string>(4)}, {"email", r.get<std::string>(5)}}}};
     default:
       break;
   }
@@ -125,20 +127,25 @@ json profile_of(Database& db, const Principal& who) {
 void update_profile(Database& db, const Principal& who, const json& fields) {
   std::vector<std::pair<std::string, std::string>> changes;
   const char* table = nullptr;
+  const char* key = "account_id";
   if (who.kind == Principal::Kind::person) {
     changes = editable(fields, kPersonFields);
     table = "wb_natural_persons";
   } else if (who.kind == Principal::Kind::legal) {
     changes = editable(fields, kLegalFields);
     table = "wb_legal_persons";
+  } else if (who.kind == Principal::Kind::staff) {
+    changes = editable(fields, kStaffFields);
+    table = "wb_accounts";
+    key = "id";
   } else {
-    throw Problem::forbidden("profile.not_editable", "工作人员信息由管理员维护 (staff records are kept by administrators)");
+    throw Problem::forbidden("profile.not_editable", "系统管理令牌没有个人信息 (the system token has no profile)");
   }
   if (changes.empty()) return;
   auto s = db.session();
   soci::transaction tx(*s);
-  for (auto& [column, value] : changes)  // column names come from the fixed lists above, never from the request
-    *s << "UPDATE " << table << " SET " << column << " = :v WHERE account_id = :a", soci::use(value),
+  for (auto& [column, value] : changes)  // names come from the fixed lists above, never from the request
+    *s << "UPDATE " << table << " SET " << column << " = :v WHERE " << key << " = :a", soci::use(value),
         soci::use(who.account_id);
   tx.commit();
 }

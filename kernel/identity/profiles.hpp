@@ -16,8 +16,9 @@ namespace wangban::kernel {
 nlohmann::json profile_of(Database& db, const Principal& who);
 
 // Updates the given editable fields (person: mobile, email, ethnicity; legal:
-// legal_representative, registered_address, registered_date, business_scope). Problem 400
-// naming the field for a bad value or a field that is not editable, 403 for staff and system.
+// legal_representative, registered_address, registered_date, business_scope; staff: mobile,
+// email — where messages are sent). Problem 400 naming the field for a bad value or a field
+// that is not editable, 403 for the system token.
 void update_profile(Database& db, const Principal& who, const nlohmann::json& fields);
 
 }  // namespace wangban::kernel

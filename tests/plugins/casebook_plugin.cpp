@@ -2,6 +2,8 @@
 // two access rules plugins apply on top of route permissions: object ownership (a person
 // reaches only their own cases, an agent only the cases of the legal person they act for)
 // and data scope (staff reach cases only in the org subtrees where they hold the permission).
+// Accepting a case tells the applicant (Context::messaging().send) and publishes to the topic
+// casebook.case.accepted, in the same transaction as the change.
 #include <random>
 
 #include <nlohmann/json.hpp>
@@ -10,6 +12,7 @@
 #include <wangban/context.hpp>
 #include <wangban/database.hpp>
 #include <wangban/http.hpp>
+#include <wangban/messaging.hpp>
 #include <wangban/plugin.hpp>
 #include <wangban/problem.hpp>
 
@@ -56,7 +59,13 @@ class CasebookPlugin final : public wangban::Plugin {
                         if (!in_scope(req.principal(), "casebook.case.accept", c.org_path))
                           throw wangban::Problem::forbidden("casebook.out_of_scope", "该案件不在您的受理范围内");
                         auto s = ctx_->database().session();
+                        soci::transaction tx(*s);
                         *s << "UPDATE casebook_cases SET state = 'accepted' WHERE id = :i", soci::use(c.id);
+                        ctx_->messaging().send(*s, wangban::Recipient::account(c.owner_account),
+                                               {"casebook.case.status", "您的申请已受理", "“" + c.title + "”已受理。",
+                                                "/cases/" + c.id, {"email", "sms"}});
+                        ctx_->messaging().publish(*s, {"casebook.case.accepted", "案件已受理：" + c.title, "", "", {}});
+                        tx.commit();
                         return wangban::Response::json({{"id", c.id}, {"state", "accepted"}});
                       }});
     ctx.routes().add({"GET", "/cases", "casebook.case.read", "cases in the caller's scope", "", "",
