@@ -20,6 +20,8 @@
 #include "http/server.hpp"
 #include "http/static_files.hpp"
 #include "identity/identity_routes.hpp"
+#include "content/content_routes.hpp"
+#include "content/content_service.hpp"
 #include "identity/identity_service.hpp"
 #include "messaging/delivery_service.hpp"
 #include "messaging/live_push.hpp"
@@ -27,6 +29,7 @@
 #include "messaging/messaging_routes.hpp"
 #include "plugins/plugin_host.hpp"
 #include "scheduler/timer_service.hpp"
+#include "search/search_index.hpp"
 #include "util/digest.hpp"
 #include "util/logging.hpp"
 #include "util/worker_pool.hpp"
@@ -83,6 +86,8 @@ struct Kernel::Impl {
   std::unique_ptr<LivePush> live;
   std::unique_ptr<MessageService> messages;
   std::unique_ptr<DeliveryService> deliveries;
+  std::unique_ptr<SearchIndex> search;
+  std::unique_ptr<ContentService> content;
   std::unique_ptr<PluginScheduler> kernel_timers;  // the kernel's own timers (deliveries, retention)
   Router router;
   std::unique_ptr<PluginHost> plugins;
@@ -122,9 +127,11 @@ void Kernel::open(bool migrate) {
   k.messages = std::make_unique<MessageService>(*k.database, *k.events, [live = k.live.get()] { live->wake(); });
   k.deliveries = std::make_unique<DeliveryService>(*k.database, k.config.messaging, k.config.server.public_url,
                                                    named_logger("messaging"));
+  k.search = std::make_unique<SearchIndex>(*k.database, k.config.var_dir / "search", named_logger("search"));
+  k.content = std::make_unique<ContentService>(*k.database, *k.blobs, *k.events, *k.messages, *k.search);
   k.plugins = std::make_unique<PluginHost>(k.config,
                                            KernelServices{k.router, *k.database, *k.events, *k.blobs, k.timers, *k.audit,
-                                                          *k.messages},
+                                                          *k.messages, *k.search},
                                            *k.migrator, named_logger("plugins"));
   if (migrate) {
     k.migrator->prepare();
@@ -151,7 +158,9 @@ void Kernel::start() {
   register_identity_routes(k.router, *k.identity, *k.database, *k.audit, !k.config.server.tls_certificate.empty());
   register_audit_routes(k.router, *k.audit_log, *k.audit, *k.database);
   register_messaging_routes(k.router, *k.database, *k.messages, *k.deliveries, *k.live);
+  register_content_routes(k.router, *k.content, *k.search);
   k.deliveries->attach(*k.events);
+  k.search->start();
   k.plugins->start();
   k.events->start();
   k.live->start();
@@ -162,6 +171,8 @@ void Kernel::start() {
                          [m = k.messages.get(), days = k.config.messaging.retention_days, log = k.log] {
                            if (int n = m->purge_older_than(days)) log->info("deleted {} messages older than {} days", n, days);
                          });
+  k.kernel_timers->every("content.schedule", std::chrono::seconds(5), [c = k.content.get()] { c->apply_schedule(); });
+  k.kernel_timers->every("search.prune", std::chrono::hours(6), [s = k.search.get()] { s->prune_changes(7); });
   ServerOptions o;
   o.host = k.config.server.host;
   o.port = static_cast<unsigned short>(k.config.server.port);
@@ -188,6 +199,7 @@ void Kernel::stop() {
   if (k.server) k.server->stop(grace);
   if (k.kernel_timers) k.kernel_timers->cancel_and_wait();
   if (k.events) k.events->stop();
+  if (k.search) k.search->stop();
   if (k.plugins) k.plugins->stop(grace);
   k.timers.stop();
   k.workers.join();

@@ -153,6 +153,28 @@ CREATE TABLE wb_delivery_attempts (
 )sql";
 }
 
+// 009: the search index's source of truth. Every node keeps a Xapian index of
+// wb_search_documents and follows wb_search_changes (one row per put or remove) by seq.
+std::string search_migration(bool postgresql) {
+  return std::string(R"sql(
+CREATE TABLE wb_search_documents (
+  owner VARCHAR(100) NOT NULL,
+  id VARCHAR(200) NOT NULL,
+  kind VARCHAR(50) NOT NULL,
+  title TEXT NOT NULL,
+  body TEXT NOT NULL,
+  url VARCHAR(1000) NOT NULL,
+  facets TEXT NOT NULL,
+  updated_at VARCHAR(32) NOT NULL,
+  PRIMARY KEY (owner, id));
+CREATE TABLE wb_search_changes (
+  seq )sql") + (postgresql ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT") + R"sql(,
+  owner VARCHAR(100) NOT NULL,
+  id VARCHAR(200) NOT NULL,
+  created_ms BIGINT NOT NULL);
+)sql";
+}
+
 std::vector<MigrationFile> kernel_migrations() {
   return {
       {"001_outbox.sqlite.sql",
@@ -297,6 +319,52 @@ INSERT INTO wb_audit_state (id, size) VALUES (1, 0);
 )sql"},
       {"008_messaging.sqlite.sql", messaging_migration(false)},
       {"008_messaging.postgresql.sql", messaging_migration(true)},
+      {"009_search.sqlite.sql", search_migration(false)},
+      {"009_search.postgresql.sql", search_migration(true)},
+      {"010_content.sql", R"sql(
+-- Unified content (统一内容管理): publications and every version of each. A version is written
+-- as a draft, submitted, and approved or rejected by a reviewer other than its author; the
+-- publication shows its approved version from publish_at (now or scheduled) until withdrawn.
+CREATE TABLE wb_publications (
+  id VARCHAR(36) PRIMARY KEY,
+  type VARCHAR(20) NOT NULL,
+  state VARCHAR(20) NOT NULL,
+  org_unit_id VARCHAR(36),
+  latest_version INTEGER NOT NULL,
+  published_version INTEGER,
+  publish_at VARCHAR(32),
+  withdraw_at VARCHAR(32),
+  published_at VARCHAR(32),
+  created_by VARCHAR(36) NOT NULL,
+  created_at VARCHAR(32) NOT NULL,
+  updated_at VARCHAR(32) NOT NULL);
+CREATE INDEX wb_publications_type ON wb_publications (type, state, published_at);
+CREATE TABLE wb_publication_versions (
+  publication_id VARCHAR(36) NOT NULL REFERENCES wb_publications (id),
+  version INTEGER NOT NULL,
+  title VARCHAR(200) NOT NULL,
+  summary VARCHAR(500) NOT NULL,
+  markdown TEXT NOT NULL,
+  html TEXT NOT NULL,
+  plain_text TEXT NOT NULL,
+  attachments TEXT NOT NULL,
+  author VARCHAR(36) NOT NULL,
+  created_at VARCHAR(32) NOT NULL,
+  review_state VARCHAR(20) NOT NULL,
+  reviewer VARCHAR(36),
+  review_note TEXT,
+  reviewed_at VARCHAR(32),
+  PRIMARY KEY (publication_id, version));
+-- Every review decision, kept when a rejected version is reworked and approved later.
+CREATE TABLE wb_publication_reviews (
+  publication_id VARCHAR(36) NOT NULL REFERENCES wb_publications (id),
+  version INTEGER NOT NULL,
+  decision VARCHAR(20) NOT NULL,
+  reviewer VARCHAR(36) NOT NULL,
+  note TEXT NOT NULL,
+  at VARCHAR(32) NOT NULL);
+CREATE INDEX wb_publication_reviews_id ON wb_publication_reviews (publication_id, at);
+)sql"},
   };
 }
 

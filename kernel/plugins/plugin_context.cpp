@@ -14,7 +14,8 @@ PluginContext::PluginContext(KernelServices services, std::string name, nlohmann
       routes_(services.router, name_, gate),
       events_(services.events, name_, gate),
       scheduler_(services.timers, log_),
-      messaging_(services.messages, name_) {}
+      messaging_(services.messages, name_),
+      search_(services.search, name_) {}
 
 PluginContext::~PluginContext() { teardown(); }
 

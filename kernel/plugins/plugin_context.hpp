@@ -13,6 +13,7 @@
 
 #include "events/event_bus.hpp"
 #include "messaging/message_service.hpp"
+#include "search/search_index.hpp"
 #include "scheduler/timer_service.hpp"
 #include "wangban/audit.hpp"
 #include "wangban/context.hpp"
@@ -31,6 +32,7 @@ struct KernelServices {
   TimerService& timers;
   Audit& audit;
   MessageService& messages;
+  SearchIndex& search;
 };
 
 class PluginContext final : public Context {
@@ -49,6 +51,7 @@ class PluginContext final : public Context {
   Scheduler& scheduler() override { return scheduler_; }
   Audit& audit() override { return services_.audit; }
   Messaging& messaging() override { return messaging_; }
+  Search& search() override { return search_; }
 
   // Removes routes, subscriptions and timers; call after the gate has drained.
   void teardown();
@@ -74,6 +77,7 @@ class PluginContext final : public Context {
   PluginEvents events_;
   PluginScheduler scheduler_;
   PluginMessaging messaging_;
+  PluginSearch search_;
 };
 
 }  // namespace wangban::kernel

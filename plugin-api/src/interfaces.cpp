@@ -9,6 +9,7 @@
 #include "wangban/messaging.hpp"
 #include "wangban/plugin.hpp"
 #include "wangban/scheduler.hpp"
+#include "wangban/search.hpp"
 
 namespace wangban {
 
@@ -22,5 +23,6 @@ Context::~Context() = default;
 Plugin::~Plugin() = default;
 Audit::~Audit() = default;
 Messaging::~Messaging() = default;
+Search::~Search() = default;
 
 }  // namespace wangban

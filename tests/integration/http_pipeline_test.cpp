@@ -160,9 +160,10 @@ TEST_CASE("SIGTERM lets a request in flight finish, then the kernel exits cleanl
 TEST_CASE("a second kernel on a port already in use refuses to start and says why") {
   PluginFolder folder({"greeting"});
   KernelProcess k(options(folder, {"greeting"}));
-  auto [out, status] = run_command("WANGBAN_SERVER_PORT=" + std::to_string(k.port()) + " " +
-                                   KernelOptions{}.wangban.string() + " serve --config " + k.config_path().string() +
-                                   " 2>&1");
+  // Its own state folder, so the port is the only thing the two share.
+  auto [out, status] = run_command("WANGBAN_SERVER_PORT=" + std::to_string(k.port()) + " WANGBAN_VAR_DIR=" +
+                                   (k.dir() / "var2").string() + " " + KernelOptions{}.wangban.string() +
+                                   " serve --config " + k.config_path().string() + " 2>&1");
   CHECK(status == 3);
   CHECK(out.find("cannot listen on 127.0.0.1:" + std::to_string(k.port()) + ": Address already in use") !=
         std::string::npos);

@@ -25,6 +25,7 @@ class BlobStore;
 class Scheduler;
 class Audit;
 class Messaging;
+class Search;
 
 class Context {
  public:
@@ -39,6 +40,7 @@ class Context {
   virtual Scheduler& scheduler() = 0;
   virtual Audit& audit() = 0;
   virtual Messaging& messaging() = 0;  // since API 1.2
+  virtual Search& search() = 0;        // since API 1.2
 };
 
 }  // namespace wangban
