@@ -1,6 +1,11 @@
-// The browser test: a real kernel serving the built web UI, and Debian's Chromium driven by
-// playwright-core (tests/browser/plugins.test.mjs) through the admin console's plugin page.
+// The browser tests: a real kernel serving the built web UI, and Debian's Chromium driven by
+// playwright-core through the console: the plugin page (plugins.test.mjs), the identity admin pages
+// (console.test.mjs), and certificate login, self-service, session admin and the audit log
+// (identity.test.mjs, with a test PKI made here).
+#include <fstream>
+
 #include "../integration/support.hpp"
+#include "../integration/test_pki.hpp"
 
 using namespace wbtest;
 
@@ -37,4 +42,54 @@ TEST_CASE("the admin console's identity pages: org tree, staff, roles, password 
   CHECK(status == 0);
   CHECK(out.find(" 0 failed") != std::string::npos);
   CHECK(k.log_text().find("staff clerk1 logged in") != std::string::npos);
+}
+
+TEST_CASE("certificate login, my profile, agents and acting for a legal person, session admin and the audit log in a real browser") {
+  REQUIRE_MESSAGE(fs::exists(fs::path(WANGBAN_WEB_DIST) / "index.html"), "build the web UI first (scripts/test does)");
+  // The test PKI: an SM2 root; SM2 certificates of a natural person (citizen ID in serialNumber) and
+  // of a legal person (unified social credit code, name in O); ECDSA P-256 and RSA persons; a stray
+  // SM2 key. Written as PEM (keys as unencrypted PKCS#8) for the browser to pick with setInputFiles.
+  // The folder exists before the kernel, whose trust anchor it holds.
+  fs::path pki = fs::temp_directory_path() / ("wangban-browser-pki-" + wangban::testing::random_suffix());
+  fs::create_directories(pki);
+  struct Cleanup {
+    fs::path dir;
+    ~Cleanup() {
+      std::error_code ec;
+      fs::remove_all(dir, ec);
+    }
+  } cleanup{pki};
+  auto write = [&](const std::string& name, const std::string& text) { std::ofstream(pki / name) << text; };
+
+  auto root_key = testpki::sm2_key();
+  auto root = testpki::issue({"网办测试根CA", "", -10, 3650, true, "", 1}, root_key.get(), root_key.get(), nullptr);
+  auto leaf = [&](testpki::CertSpec spec, const testpki::Key& key, const std::string& name) {
+    write(name + ".crt", testpki::pem(testpki::issue(spec, key.get(), root_key.get(), root.get()).get()));
+    write(name + ".key", testpki::key_pem(key.get()));
+  };
+  leaf({"张三", "11010519491231002X", -1, 365, false, "digitalSignature,nonRepudiation", 10}, testpki::sm2_key(), "person");
+  testpki::CertSpec legal{"法人证书", "91350100M000100Y43", -1, 365, false, "digitalSignature,nonRepudiation", 11};
+  legal.organization = "福州测试科技有限公司";
+  leaf(legal, testpki::sm2_key(), "legal");
+  leaf({"李四", "440524188001010014", -1, 365, false, "digitalSignature", 12}, testpki::ec_key(), "ec");
+  leaf({"王小明", "330106198503071238", -1, 365, false, "digitalSignature", 13}, testpki::rsa_key(), "rsa");
+  write("wrong.key", testpki::key_pem(testpki::sm2_key().get()));
+  write("root.pem", testpki::pem(root.get()));
+
+  PluginFolder folder({"greeting"});
+  auto o = options(folder, {"greeting"});
+  o.web_root = WANGBAN_WEB_DIST;
+  o.demo_data = true;  // admin, clerk2, approver and auditor with the demo password
+  o.env = {{"WANGBAN_IDENTITY_ARGON2_MEMORY_KIB", "1024"},
+           {"WANGBAN_IDENTITY_ARGON2_TIME_COST", "1"},
+           {"WANGBAN_IDENTITY_TRUST_ANCHORS", (pki / "root.pem").string()}};
+  KernelProcess k(o);
+  std::string shot = (k.dir() / "identity").string();
+  auto [out, status] = run_command("WANGBAN_URL=" + k.url() + " PKI_DIR=" + pki.string() + " SCREENSHOT=" + shot +
+                                   " node " WANGBAN_IDENTITY_SCRIPT " 2>&1");
+  INFO(out);
+  CHECK(status == 0);
+  CHECK(out.find(" 0 failed") != std::string::npos);
+  CHECK(k.log_text().find("natural person account created at first real-name login") != std::string::npos);
+  CHECK(k.log_text().find("staff clerk2 changed their password") != std::string::npos);
 }

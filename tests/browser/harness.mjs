@@ -1,5 +1,7 @@
-// Shared harness of the browser tests (console.test.mjs, plugins.test.mjs): check bookkeeping with one
-// line per check, deadline-aware waits, the chromium launch and the final "N passed, N failed" line.
+// Shared harness of the browser tests (console.test.mjs, plugins.test.mjs, identity.test.mjs): check
+// bookkeeping with one line per check, deadline-aware waits, the chromium launch, more pages in their
+// own browser contexts (separate cookies: several people logged in at once) and the final
+// "N passed, N failed" line.
 //
 // Uses playwright-core from web/node_modules with Debian's /usr/bin/chromium (CHROMIUM overrides the path).
 
@@ -77,7 +79,7 @@ export function readEnv() {
 
 /**
  * Checks that playwright-core loads and chromium launches, then opens a zh-CN 1280×800 page that
- * collects its uncaught errors. Returns { page, pageErrors }, or null when a check failed.
+ * collects its uncaught errors. Returns { context, page, pageErrors }, or null when a check failed.
  */
 export async function launchPage() {
   let chromium;
@@ -98,13 +100,20 @@ export async function launchPage() {
     return browser.version();
   });
   if (!launched) return null;
+  return newPage();
+}
 
+/**
+ * Another zh-CN 1280×800 page in a browser context of its own (its own cookies and storage), after
+ * launchPage(). Returns { context, page, pageErrors }.
+ */
+export async function newPage() {
   const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   page.setDefaultTimeout(WAIT_MS);
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(oneLine(e)));
-  return { page, pageErrors };
+  return { context, page, pageErrors };
 }
 
 /** takeShot(name) saves one full-page picture per name to pathOf(name), as a check; nothing without SCREENSHOT. */

@@ -1,4 +1,4 @@
-// A small PKI for tests, built with OpenSSL: SM2 or EC P-256 keys, CA and leaf certificates
+// A small PKI for tests, built with OpenSSL: SM2, EC P-256 or RSA keys, CA and leaf certificates
 // with chosen validity and key usage, CRLs, and signatures (SM2 with SM3 and the standard
 // distinguishing ID, or ECDSA with SHA-256). Everything in memory, PEM out.
 #pragma once
@@ -23,6 +23,7 @@ using Cert = std::shared_ptr<X509>;
 
 inline Key sm2_key() { return Key(EVP_PKEY_Q_keygen(nullptr, nullptr, "SM2"), KeyFree{}); }
 inline Key ec_key() { return Key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"), KeyFree{}); }
+inline Key rsa_key() { return Key(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<std::size_t>(2048)), KeyFree{}); }
 
 inline bool is_sm2(EVP_PKEY* k) { return EVP_PKEY_is_a(k, "SM2"); }
 
@@ -119,6 +120,11 @@ std::string to_pem(Write&& write) {
 
 inline std::string pem(X509* cert) {
   return to_pem([&](BIO* bio) { PEM_write_bio_X509(bio, cert); });
+}
+
+// The private key as unencrypted PKCS#8 PEM ("BEGIN PRIVATE KEY"), as a certificate holder exports it.
+inline std::string key_pem(EVP_PKEY* key) {
+  return to_pem([&](BIO* bio) { PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr); });
 }
 
 // A CRL of `issuer` revoking the given certificates.

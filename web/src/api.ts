@@ -191,6 +191,135 @@ export function revokeSession(id: string): Promise<void> {
   return request<void>('DELETE', `/api/auth/sessions/${encodeURIComponent(id)}`);
 }
 
+/** Which login methods this platform offers (public). */
+export interface AuthMethods {
+  password: boolean;
+  certificate: boolean;
+  oidc: boolean;
+}
+
+export async function getAuthMethods(): Promise<AuthMethods> {
+  const m = await request<Partial<AuthMethods>>('GET', '/api/auth/methods', undefined, { auth: false });
+  return { password: m.password !== false, certificate: m.certificate === true, oidc: m.oidc === true };
+}
+
+/** A one-time nonce (64 hex digits) to sign for certificate login. */
+export function certificateChallenge(): Promise<{ nonce: string; expires_ms: number }> {
+  return request<{ nonce: string; expires_ms: number }>('POST', '/api/auth/cert/challenge', {}, { auth: false });
+}
+
+/** Certificate login: the chain (signer first, PEM), the nonce and the Base64 DER signature over its text. */
+export function certificateLogin(chain: string[], nonce: string, signature: string): Promise<LoginResponse> {
+  return request<LoginResponse>(
+    'POST',
+    '/api/auth/cert/login',
+    { certificate_chain: chain, nonce, signature, mode: 'cookie' },
+    { auth: false },
+  );
+}
+
+/** Where 统一身份认证 starts: the kernel redirects to the upstream platform, which comes back to `next`. */
+export function oidcStartUrl(next: string): string {
+  return `/api/auth/oidc/start?next=${encodeURIComponent(next)}`;
+}
+
+// ---- My profile (GB/T 39046 fields), password, agents and mandates ----------------------------
+
+export interface PersonProfile {
+  id_type: string;
+  id_number: string;
+  name: string;
+  gender_code: string;
+  ethnicity: string;
+  mobile: string;
+  email: string;
+  real_name_verified: boolean;
+}
+
+export interface LegalProfile {
+  credit_code: string;
+  name: string;
+  legal_representative: string;
+  registered_address: string;
+  /** YYYY-MM-DD, or "" when unknown. */
+  registered_date: string;
+  business_scope: string;
+}
+
+export interface StaffProfile {
+  username: string;
+  display_name: string;
+  org_unit_id: string;
+  org_name: string;
+  /** Where messages to the staff member go; absent from kernels that do not keep them. */
+  mobile?: string;
+  email?: string;
+}
+
+export type Profile =
+  | { kind: 'person'; person: PersonProfile }
+  | { kind: 'legal'; legal: LegalProfile }
+  | { kind: 'staff'; staff: StaffProfile };
+
+export type PersonChanges = Pick<PersonProfile, 'mobile' | 'email' | 'ethnicity'>;
+export type LegalChanges = Pick<LegalProfile, 'legal_representative' | 'registered_address' | 'registered_date' | 'business_scope'>;
+export type StaffChanges = { mobile: string; email: string };
+
+export function getProfile(): Promise<Profile> {
+  return request<Profile>('GET', '/api/auth/profile');
+}
+
+export function saveProfile(changes: PersonChanges | LegalChanges | StaffChanges): Promise<void> {
+  return request<void>('PUT', '/api/auth/profile', changes);
+}
+
+/** Staff: change my password; the kernel ends my other sessions. */
+export function changePassword(current: string, next: string): Promise<void> {
+  return request<void>('POST', '/api/auth/password', { current_password: current, new_password: next });
+}
+
+/** A natural person a legal person has authorised (经办人). */
+export interface Agent {
+  id_number: string;
+  name: string;
+  /** Item codes, or ["*"] for every item. */
+  scope: string[];
+  valid_until_ms: number;
+  granted_at?: string;
+}
+
+export async function listAgents(): Promise<Agent[]> {
+  const data = await request<{ agents?: Agent[] }>('GET', '/api/auth/legal/agents');
+  return Array.isArray(data.agents) ? data.agents : [];
+}
+
+export function authoriseAgent(idNumber: string, scope: string[], validDays: number): Promise<void> {
+  return request<void>('POST', '/api/auth/legal/agents', { id_number: idNumber, scope, valid_days: validDays });
+}
+
+export function revokeAgent(idNumber: string): Promise<void> {
+  return request<void>('DELETE', `/api/auth/legal/agents/${encodeURIComponent(idNumber)}`);
+}
+
+/** A legal person I may act for (代办). */
+export interface Mandate {
+  legal_person_id: string;
+  name: string;
+  credit_code: string;
+  scope: string[];
+  valid_until_ms: number;
+}
+
+export async function listMandates(): Promise<Mandate[]> {
+  const data = await request<{ mandates?: Mandate[] }>('GET', '/api/auth/mandates');
+  return Array.isArray(data.mandates) ? data.mandates : [];
+}
+
+/** Act for the legal person (its id), or null to act as myself again. */
+export function actFor(legalPersonId: string | null): Promise<void> {
+  return request<void>('POST', '/api/auth/act-for', { legal_person_id: legalPersonId });
+}
+
 // ---- Administration -------------------------------------------------------------------------
 
 export type OrgLevel = 'national' | 'province' | 'city' | 'county' | 'department';
@@ -245,6 +374,34 @@ export function createStaff(staff: NewStaff): Promise<{ id: string }> {
   return request<{ id: string }>('POST', '/api/admin/staff', staff);
 }
 
+/** 停用 (its sessions end) or 启用 an account. */
+export function setAccountDisabled(id: string, disabled: boolean): Promise<void> {
+  return request<void>('POST', `/api/admin/accounts/${encodeURIComponent(id)}/${disabled ? 'disable' : 'enable'}`, {});
+}
+
+/** A live session of any account (会话管理). */
+export interface LiveSession {
+  id: string;
+  account_id: string;
+  display_name: string;
+  kind: string;
+  created_ms: number;
+  last_seen_ms: number;
+  expires_ms: number;
+  client_ip: string;
+  user_agent: string;
+}
+
+export async function listAllSessions(): Promise<LiveSession[]> {
+  const data = await request<{ sessions?: LiveSession[] }>('GET', '/api/admin/sessions');
+  return Array.isArray(data.sessions) ? data.sessions : [];
+}
+
+/** 强制下线: ends another account's session. */
+export function endSession(id: string): Promise<void> {
+  return request<void>('DELETE', `/api/admin/sessions/${encodeURIComponent(id)}`);
+}
+
 export interface Role {
   name: string;
   title: string;
@@ -284,6 +441,84 @@ export function assignRole(a: Assignment): Promise<void> {
 
 export function revokeRole(a: Assignment): Promise<void> {
   return request<void>('POST', '/api/admin/assignments/revoke', a);
+}
+
+// ---- Audit log ------------------------------------------------------------------------------
+
+export interface AuditHead {
+  size: number;
+  root: string;
+  hash: string;
+}
+
+export interface AuditEntry {
+  seq: number;
+  /** ISO 8601 UTC with milliseconds, e.g. 2026-11-27T03:42:58.123Z. */
+  at: string;
+  actor: string;
+  actor_kind: string;
+  org_unit: string;
+  action: string;
+  object_type: string;
+  object_id: string;
+  outcome: string;
+  client_ip: string;
+  request_id: string;
+  leaf_hash: string;
+}
+
+/** The filters of GET /api/audit/entries and /export; empty ones are left out. */
+export interface AuditFilter {
+  actor?: string;
+  action?: string;
+  object_type?: string;
+  object_id?: string;
+  /** ISO 8601 UTC bounds, compared with `at` as text. */
+  from?: string;
+  to?: string;
+}
+
+export interface InclusionProof {
+  seq: number;
+  size: number;
+  root: string;
+  path: string[];
+}
+
+function query(params: Record<string, string | number | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
+  const text = q.toString();
+  return text ? `?${text}` : '';
+}
+
+export function getAuditHead(): Promise<AuditHead> {
+  return request<AuditHead>('GET', '/api/audit/head');
+}
+
+/** Entries newest first; `before` is a seq (exclusive) for the next page. */
+export async function listAuditEntries(filter: AuditFilter, before?: number, limit = 50): Promise<AuditEntry[]> {
+  const data = await request<{ entries?: AuditEntry[] }>('GET', `/api/audit/entries${query({ ...filter, before, limit })}`);
+  return Array.isArray(data.entries) ? data.entries : [];
+}
+
+export function getInclusionProof(seq: number, size: number): Promise<InclusionProof> {
+  return request<InclusionProof>('GET', `/api/audit/proofs/inclusion${query({ seq, size })}`);
+}
+
+/** The CSV export of the same filters (UTF-8 with BOM; the kernel audits the export itself). */
+export function auditExportUrl(filter: AuditFilter): string {
+  return `/api/audit/export${query({ ...filter })}`;
+}
+
+/** The export fetched with the admin token (a plain link cannot send it), as a file to save. */
+export async function fetchAuditExport(filter: AuditFilter): Promise<Blob> {
+  const res = await send('GET', auditExportUrl(filter), undefined, {
+    Accept: 'text/csv, application/problem+json',
+    ...(adminToken.value ? { Authorization: `Bearer ${adminToken.value}` } : {}),
+  });
+  if (!res.ok) throw await toApiError(res);
+  return res.blob();
 }
 
 // ---- Plugins and API docs -------------------------------------------------------------------

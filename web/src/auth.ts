@@ -3,8 +3,9 @@ import type { ApiError } from './api';
 
 // Who is logged in, and how. Two ways, both kept only for this tab:
 //  - the administrator bearer token (sessionStorage), a "system" principal with every permission;
-//  - a staff password session: an HttpOnly cookie the page never sees, plus its CSRF token
-//    (sessionStorage; after a reload it comes back from GET /api/auth/me).
+//  - a cookie session (staff password, digital certificate or the upstream identity platform): an
+//    HttpOnly cookie the page never sees, plus its CSRF token (sessionStorage; after a reload it
+//    comes back from GET /api/auth/me).
 const TOKEN_KEY = 'wangban.admin.token';
 const CSRF_KEY = 'wangban.session.csrf';
 // Not a secret: which login form to open first next time (localStorage, survives logout).
@@ -16,15 +17,22 @@ export interface Grant {
   org_name?: string;
 }
 
-/** GET /api/auth/me (also the `principal` of a password login). */
+/** GET /api/auth/me (also the `principal` of a login). */
 export interface Me {
-  kind: 'staff' | 'system' | 'person' | string;
+  kind: 'anonymous' | 'person' | 'staff' | 'system' | 'legal' | string;
   account_id: string;
   display_name: string;
   session_id: string;
   grants: Grant[];
+  /** A natural person acting for a legal person (代办): that legal person's id, else null. */
+  acting_for?: string | null;
+  /** What the agent may handle for it: item codes, or "*". */
+  agent_scope?: string[];
   csrf_token?: string;
 }
+
+/** How this browser last logged in: opens that login form first next time. */
+export type LoginMethod = 'token' | 'password' | 'certificate' | 'oidc';
 
 function readStored(storage: 'session' | 'local', key: string): string | null {
   try {
@@ -59,6 +67,10 @@ export const authMode = computed<'token' | 'session' | null>(() =>
 export const loggedIn = computed(() => authMode.value !== null);
 export const displayName = computed(() => me.value?.display_name || (adminToken.value ? '系统管理令牌' : ''));
 export const isSystem = computed(() => (me.value ? me.value.kind === 'system' : !!adminToken.value));
+/** A natural or legal person (an applicant), as opposed to staff and the system. */
+export const isApplicant = computed(() => me.value?.kind === 'person' || me.value?.kind === 'legal');
+/** The name of the legal person the session acts for (resolved from GET /api/auth/mandates), else null. */
+export const actingName = ref<string | null>(null);
 
 /** Holds `permission` in some organisation unit (the system principal holds every permission). */
 export function can(permission: string): boolean {
@@ -87,13 +99,19 @@ export function setCsrf(csrf: string | null): void {
   writeStored('session', CSRF_KEY, csrf);
 }
 
-export function rememberPasswordLogin(): void {
-  writeStored('local', METHOD_KEY, 'password');
+export function rememberLoginMethod(method: LoginMethod): void {
+  writeStored('local', METHOD_KEY, method);
+}
+
+/** The last login method on this browser; null when none is remembered. */
+export function lastLoginMethod(): LoginMethod | null {
+  const v = readStored('local', METHOD_KEY);
+  return v === 'token' || v === 'password' || v === 'certificate' || v === 'oidc' ? v : null;
 }
 
 /** Open the token form first unless the last login on this browser used a password. */
 export function prefersTokenLogin(): boolean {
-  return readStored('local', METHOD_KEY) !== 'password';
+  return lastLoginMethod() !== 'password';
 }
 
 type SignOutListener = (expired: boolean) => void;
@@ -110,6 +128,7 @@ export function signOut(expired = false, notice: ApiError | null = null): void {
   adminToken.value = null;
   me.value = null;
   csrfToken.value = null;
+  actingName.value = null;
   writeStored('session', TOKEN_KEY, null);
   writeStored('session', CSRF_KEY, null);
   loginNotice.value = notice;

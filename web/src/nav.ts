@@ -1,6 +1,6 @@
 // The console's pages as the header and the login flow see them.
 import type { RouteLocationRaw, Router } from 'vue-router';
-import { can, loggedIn } from './auth';
+import { can, loggedIn, me } from './auth';
 
 /** A header navigation entry; pages needing a permission the caller lacks are left out. */
 export interface NavItem {
@@ -8,23 +8,32 @@ export interface NavItem {
   label: string;
   permission?: string;
   public?: boolean;
+  /** Only for these principal kinds (e.g. 经办人授权 for legal persons). */
+  kinds?: string[];
 }
 
+// The first entry a caller may use is their start page (homePath): admin pages before 审计日志,
+// so an administrator starts at 插件管理 and an auditor (audit.read only) at 审计日志.
 export const NAV_ITEMS: NavItem[] = [
   { to: '/admin/plugins', label: '插件管理', permission: 'admin.plugins.read' },
   { to: '/admin/org', label: '机构管理', permission: 'admin.org.read' },
   { to: '/admin/accounts', label: '账号管理', permission: 'admin.accounts.read' },
   { to: '/admin/roles', label: '角色管理', permission: 'admin.roles.read' },
+  { to: '/admin/sessions', label: '会话管理', permission: 'admin.sessions.read' },
+  { to: '/audit', label: '审计日志', permission: 'audit.read' },
+  { to: '/account/agents', label: '经办人授权', kinds: ['legal'] },
+  { to: '/account/mandates', label: '代办', kinds: ['person'] },
   { to: '/admin/api', label: '接口文档', public: true },
   { to: '/account/sessions', label: '我的会话' },
 ];
 
 export function navVisible(item: NavItem): boolean {
   if (item.public) return true;
+  if (item.kinds && !item.kinds.includes(me.value?.kind ?? '')) return false;
   return loggedIn.value && (!item.permission || can(item.permission));
 }
 
-/** Where a logged-in caller starts: the first console page they may use, else 我的账号. */
+/** Where a logged-in caller starts: the first console page they may use, else 我的账号 (applicants too). */
 export function homePath(): string {
   const first = NAV_ITEMS.find((item) => item.permission && can(item.permission));
   return first ? first.to : '/account';

@@ -11,6 +11,11 @@ import AccountsPage from './views/AccountsPage.vue';
 import RolesPage from './views/RolesPage.vue';
 import AccountPage from './views/AccountPage.vue';
 import SessionsPage from './views/SessionsPage.vue';
+import PasswordPage from './views/PasswordPage.vue';
+import AgentsPage from './views/AgentsPage.vue';
+import MandatesPage from './views/MandatesPage.vue';
+import AdminSessionsPage from './views/AdminSessionsPage.vue';
+import AuditPage from './views/AuditPage.vue';
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -55,6 +60,13 @@ export const router = createRouter({
       component: RolesPage,
       meta: { title: '角色管理', requiresAuth: true, permission: 'admin.roles.read' },
     },
+    {
+      path: '/admin/sessions',
+      name: 'admin-sessions',
+      component: AdminSessionsPage,
+      meta: { title: '会话管理', requiresAuth: true, permission: 'admin.sessions.read' },
+    },
+    { path: '/audit', name: 'audit', component: AuditPage, meta: { title: '审计日志', requiresAuth: true, permission: 'audit.read' } },
     { path: '/admin/api', name: 'api-docs', component: ApiDocsPage, meta: { title: '接口文档' } },
     { path: '/account', name: 'account', component: AccountPage, meta: { title: '我的账号', requiresAuth: true } },
     {
@@ -63,6 +75,9 @@ export const router = createRouter({
       component: SessionsPage,
       meta: { title: '我的会话', requiresAuth: true },
     },
+    { path: '/account/password', name: 'password', component: PasswordPage, meta: { title: '修改口令', requiresAuth: true } },
+    { path: '/account/agents', name: 'agents', component: AgentsPage, meta: { title: '经办人授权', requiresAuth: true } },
+    { path: '/account/mandates', name: 'mandates', component: MandatesPage, meta: { title: '代办', requiresAuth: true } },
     { path: '/:pathMatch(.*)*', name: 'not-found', component: NotFoundPage, meta: { title: '页面不存在' } },
   ],
 });

@@ -1,6 +1,26 @@
 // Logging in and out, and finding out at start-up who is logged in.
-import { ApiError, EXPIRED_MESSAGE, getMe, logoutSession, passwordLogin } from './api';
-import { adminToken, authMode, csrfToken, me, rememberPasswordLogin, setAdminToken, setSession, signOut } from './auth';
+import {
+  ApiError,
+  EXPIRED_MESSAGE,
+  certificateChallenge,
+  certificateLogin,
+  getMe,
+  listMandates,
+  logoutSession,
+  passwordLogin,
+} from './api';
+import {
+  actingName,
+  adminToken,
+  authMode,
+  csrfToken,
+  me,
+  rememberLoginMethod,
+  setAdminToken,
+  setSession,
+  signOut,
+} from './auth';
+import { signNonce, type LoginKey } from './certSign';
 
 let ready: Promise<void> | null = null;
 
@@ -49,7 +69,47 @@ export async function loginWithToken(token: string): Promise<void> {
 export async function loginWithPassword(username: string, password: string): Promise<void> {
   const r = await passwordLogin(username, password);
   setSession(r.principal, r.csrf_token);
-  rememberPasswordLogin();
+  rememberLoginMethod('password');
+}
+
+/**
+ * 数字证书登录: fetches a one-time nonce, signs it here with the key read from the applicant's file
+ * (the key never leaves the page) and sends the certificate chain with the signature.
+ */
+export async function loginWithCertificate(chain: string[], key: LoginKey): Promise<void> {
+  const { nonce } = await certificateChallenge();
+  if (!/^[0-9a-f]{64}$/.test(nonce)) throw new ApiError(0, '服务器返回的挑战码格式无效，请重试。');
+  const signature = await signNonce(key, nonce);
+  const r = await certificateLogin(chain, nonce, signature);
+  setSession(r.principal, r.csrf_token);
+  rememberLoginMethod('certificate');
+}
+
+/** Reads GET /api/auth/me again (after acting for someone, or a change of my own data). */
+export async function refreshMe(): Promise<void> {
+  const who = await getMe();
+  if (authMode.value === 'session') setSession(who, who.csrf_token ?? csrfToken.value);
+  else me.value = who;
+}
+
+let actingLookup = 0;
+
+/**
+ * Finds the name of the legal person the session acts for (GET /api/auth/mandates), for the header's
+ * "代表：…"; called whenever me.acting_for changes.
+ */
+export async function resolveActingName(legalPersonId: string | null): Promise<void> {
+  const lookup = ++actingLookup;
+  if (!legalPersonId) {
+    actingName.value = null;
+    return;
+  }
+  try {
+    const found = (await listMandates()).find((m) => m.legal_person_id === legalPersonId);
+    if (lookup === actingLookup) actingName.value = found?.name ?? '法人单位';
+  } catch {
+    if (lookup === actingLookup) actingName.value = '法人单位';
+  }
 }
 
 /**
