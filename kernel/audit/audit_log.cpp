@@ -66,7 +66,7 @@ merkle::Perfect AuditLog::perfect(soci::session& sql) {
 
 std::int64_t AuditLog::append(AuditEntry e) {
   auto s = db_.session();
-  soci::transaction tx(*s);
+  WriteTransaction tx(*s, db_.dialect());
   long long size = 0;  // the increment takes the append lock and tells the position in one statement
   *s << "UPDATE wb_audit_state SET size = size + 1 WHERE id = 1 RETURNING size", soci::into(size);
   e.seq = size - 1;

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "content/content_service.hpp"
+#include "content/markdown.hpp"
 #include "http/router.hpp"
 #include "search/search_index.hpp"
 #include "util/digest.hpp"
@@ -108,6 +109,10 @@ void register_content_routes(Router& router, ContentService& content, SearchInde
         content.withdraw(req.principal(), req.param("id"), req.query("at").value_or(""));
         return Response::no_content();
       });
+  add("POST", "/api/content/preview", "content.write", "预览：Markdown 渲染为发布时的 HTML (render Markdown as it will be published)",
+      R"json({"type":"object","required":["markdown"],"additionalProperties":false,"properties":{
+          "markdown":{"type":"string","maxLength":1000000}}})json",
+      [](const Request& req) { return Response::json({{"html", render_markdown(req.json()["markdown"].get<std::string>()).html}}); });
   add("POST", "/api/content/attachments", "content.write",
       "上传附件（Base64）(upload an attachment; PDF, OFD, PNG, JPEG, DOCX, XLSX or text)",
       R"json({"type":"object","required":["name","content_type","data_base64"],"additionalProperties":false,"properties":{

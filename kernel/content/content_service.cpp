@@ -135,7 +135,7 @@ std::string ContentService::create(const Principal& author, const json& f) {
   std::string org = f.value("org_unit_id", "");
   soci::indicator org_ind = org.empty() ? soci::i_null : soci::i_ok;
   auto s = db_.session();
-  soci::transaction tx(*s);
+  WriteTransaction tx(*s, db_.dialect());
   *s << "INSERT INTO wb_publications (id, type, state, org_unit_id, latest_version, created_by, created_at, updated_at)"
         " VALUES (:i, :t, 'unpublished', :o, 1, :a, :c, :u)",
       soci::use(id), soci::use(type), soci::use(org, org_ind), soci::use(author.account_id), soci::use(now),
@@ -154,7 +154,7 @@ int ContentService::edit(const Principal& author, const std::string& id, const j
   auto rendered = render_markdown(fields.markdown);
   std::string now = utc_now_iso(), attachments = fields.attachments.dump();
   auto s = db_.session();
-  soci::transaction tx(*s);
+  WriteTransaction tx(*s, db_.dialect());
   auto v = latest(*s, id);
   if (v.review_state == "submitted")
     throw Problem::conflict("content.in_review", "该版本正在审核中，请等待审核结果或由审核人退回后再修改");
@@ -183,7 +183,7 @@ int ContentService::edit(const Principal& author, const std::string& id, const j
 
 void ContentService::submit(const Principal&, const std::string& id) {
   auto s = db_.session();
-  soci::transaction tx(*s);
+  WriteTransaction tx(*s, db_.dialect());
   auto v = latest(*s, id);
   if (v.review_state != "draft" && v.review_state != "rejected")
     throw Problem::conflict("content.not_draft", "只有草稿可以提交审核（当前版本状态：" + v.review_state + "）");
@@ -203,7 +203,7 @@ void ContentService::review(const Principal& reviewer, const std::string& id, bo
     throw Problem::bad_request("content.bad_time", "withdraw_at 必须晚于发布时间");
   if (!approve && note.empty()) throw Problem::bad_request("content.note_required", "退回时请填写审核意见");
   auto s = db_.session();
-  soci::transaction tx(*s);
+  WriteTransaction tx(*s, db_.dialect());
   auto v = latest(*s, id);
   if (v.review_state != "submitted") throw Problem::conflict("content.not_submitted", "该内容没有待审核的版本");
   if (v.author == reviewer.account_id)
@@ -235,7 +235,7 @@ void ContentService::withdraw(const Principal&, const std::string& id, const std
   std::string when = at.empty() ? "" : normalise_time(at, "at");
   std::string now = utc_now_iso();
   auto s = db_.session();
-  soci::transaction tx(*s);
+  WriteTransaction tx(*s, db_.dialect());
   std::string state;
   *s << "SELECT state FROM wb_publications WHERE id = :i", soci::use(id), soci::into(state);
   if (!s->got_data()) throw Problem::not_found("content.not_found", "没有这篇内容");
@@ -292,7 +292,7 @@ int ContentService::apply_schedule() {
   }
   int changed = 0;
   for (auto& [id, version] : due_publish) {
-    soci::transaction tx(*s);
+    WriteTransaction tx(*s, db_.dialect());
     std::string still;  // another node may have done it
     *s << "SELECT publish_at FROM wb_publications WHERE id = :i AND publish_at IS NOT NULL", soci::use(id),
         soci::into(still);
@@ -303,7 +303,7 @@ int ContentService::apply_schedule() {
     tx.commit();
   }
   for (auto& id : due_withdraw) {
-    soci::transaction tx(*s);
+    WriteTransaction tx(*s, db_.dialect());
     std::string state;
     *s << "SELECT state FROM wb_publications WHERE id = :i AND withdraw_at IS NOT NULL", soci::use(id), soci::into(state);
     if (s->got_data() && state == "published") {

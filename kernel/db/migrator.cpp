@@ -391,6 +391,19 @@ INSERT INTO wb_accounts (id, kind, username, display_name, password_hash, org_un
 INSERT INTO wb_role_assignments (account_id, role, org_unit_id) VALUES ('d1000000-0000-4000-8000-000000000004', 'auditor', 'd0000000-0000-4000-8000-000000000001');
 INSERT INTO wb_accounts (id, kind, username, display_name, password_hash, org_unit_id, disabled, created_at) VALUES ('d1000000-0000-4000-8000-000000000005', 'staff', 'clerk2', '赵六', '$argon2id$v=19$m=47104,t=1,p=1$j7Xy8zla5moaV69t7uLCUg$+GJ3CtV6HArdgE4Y/79Og9nFwSkgWTwetOnkDuMBnCQ', 'd0000000-0000-4000-8000-000000000005', 0, '2026-01-01T00:00:00.000Z');
 INSERT INTO wb_role_assignments (account_id, role, org_unit_id) VALUES ('d1000000-0000-4000-8000-000000000005', 'clerk', 'd0000000-0000-4000-8000-000000000005');
+)sql"},
+          {"002_demo_content.sql", R"sql(
+-- Demo data: who writes and who reviews publications, and who may send messages.
+INSERT INTO wb_roles (name, title, built_in) VALUES ('editor', '内容编辑', 0);
+INSERT INTO wb_role_permissions (role, permission) VALUES ('editor', 'content.read');
+INSERT INTO wb_role_permissions (role, permission) VALUES ('editor', 'content.write');
+INSERT INTO wb_role_assignments (account_id, role, org_unit_id) VALUES ('d1000000-0000-4000-8000-000000000002', 'editor', 'd0000000-0000-4000-8000-000000000004');
+INSERT INTO wb_roles (name, title, built_in) VALUES ('reviewer', '内容审核', 0);
+INSERT INTO wb_role_permissions (role, permission) VALUES ('reviewer', 'content.read');
+INSERT INTO wb_role_permissions (role, permission) VALUES ('reviewer', 'content.review');
+INSERT INTO wb_role_permissions (role, permission) VALUES ('reviewer', 'messages.send');
+INSERT INTO wb_role_permissions (role, permission) VALUES ('reviewer', 'messages.deliveries.read');
+INSERT INTO wb_role_assignments (account_id, role, org_unit_id) VALUES ('d1000000-0000-4000-8000-000000000003', 'reviewer', 'd0000000-0000-4000-8000-000000000004');
 )sql"}};
 }
 

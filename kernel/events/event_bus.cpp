@@ -180,7 +180,7 @@ int EventBus::deliver_pending(Subscription& sub) {
     auto s = db_.session();
     std::string error;
     try {
-      soci::transaction tx(*s);
+      WriteTransaction tx(*s, db_.dialect());
       std::string now = utc_now_iso();
       soci::statement claim = (s->prepare << "INSERT INTO wb_event_processed (handler, event_id, processed_at)"
                                              " VALUES (:h, :e, :t) ON CONFLICT DO NOTHING",
@@ -210,7 +210,7 @@ int EventBus::deliver_pending(Subscription& sub) {
     delay = std::min<long long>(delay, config_.backoff_max_ms);
     long long next = epoch_ms_now() + delay;
     try {
-      soci::transaction tx(*s);
+      WriteTransaction tx(*s, db_.dialect());
       *s << "DELETE FROM wb_event_retry WHERE handler = :h AND event_id = :e", soci::use(sub.handler),
           soci::use(p.event.id);
       *s << "INSERT INTO wb_event_retry (handler, event_id, attempts, next_attempt_ms, last_error)"

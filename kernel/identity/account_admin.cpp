@@ -42,7 +42,7 @@ void set_account_disabled(Database& db, const Principal& by, const std::string& 
   if (disabled && account_id == by.account_id)
     throw Problem::conflict("auth.cannot_disable_self", "不能停用自己正在使用的账号");
   auto s = db.session();
-  soci::transaction tx(*s);
+  WriteTransaction tx(*s, db.dialect());
   int flag = disabled ? 1 : 0;
   soci::statement st = (s->prepare << "UPDATE wb_accounts SET disabled = :d WHERE id = :i", soci::use(flag),
                         soci::use(account_id));

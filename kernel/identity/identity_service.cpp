@@ -173,7 +173,7 @@ bool IdentityService::locked(soci::session& sql, const std::string& name) {
 bool IdentityService::record_failure(soci::session& sql, const std::string& name, const std::string& client_ip) {
   long long now = epoch_ms_now(), locked_until = 0;
   int failures = 0, locks = 0;
-  soci::transaction tx(sql);
+  WriteTransaction tx(sql, db_.dialect());
   sql << "SELECT failures, locks, locked_until_ms FROM wb_login_throttle WHERE name = :n", soci::use(name),
       soci::into(failures), soci::into(locks), soci::into(locked_until);
   if (!sql.got_data()) failures = locks = 0, locked_until = 0;
@@ -274,7 +274,7 @@ LoginResult IdentityService::certificate_login(const std::vector<std::string>& c
     throw Problem(401, "auth.cert_subject",
                   "证书主体中没有有效的公民身份号码或统一社会信用代码：" + (why.empty() ? "缺少" : why));
 
-  soci::transaction tx(*s);
+  WriteTransaction tx(*s, db_.dialect());
   LoginResult r;
   if (citizen) {
     auto [account, name] = person_account(*s, *citizen, subject.common_name, subject.fingerprint);
@@ -337,7 +337,7 @@ void IdentityService::authorise_agent(const Principal& legal, const std::string&
   auto citizen = parse_citizen_id(id_number, today_yyyymmdd(), &why);
   if (!citizen) throw Problem::bad_request("auth.bad_id_number", why);
   auto s = db_.session();
-  soci::transaction tx(*s);
+  WriteTransaction tx(*s, db_.dialect());
   std::string legal_id = legal_id_of(*s, legal), agent = person_by_id_number(*s, citizen->number);
   std::string scope_text = json(scope).dump(), now = utc_now_iso();
   long long until = epoch_ms_now() + valid_days * 86400000LL;
@@ -448,7 +448,7 @@ std::pair<LoginResult, std::string> IdentityService::oidc_complete(const std::st
   {
     auto s = db_.session();
     long long now = epoch_ms_now();
-    soci::transaction tx(*s);
+    WriteTransaction tx(*s, db_.dialect());
     *s << "SELECT nonce, verifier, next_path FROM wb_oidc_states WHERE state = :s AND expires_ms >= :n", soci::use(state),
         soci::use(now), soci::into(nonce), soci::into(verifier), soci::into(next);
     bool found = s->got_data();
@@ -463,7 +463,7 @@ std::pair<LoginResult, std::string> IdentityService::oidc_complete(const std::st
   if (!citizen)
     throw Problem(401, "auth.oidc_claims", "统一身份认证平台未提供有效的公民身份号码：" + (why.empty() ? "缺少" : why));
   auto s = db_.session();
-  soci::transaction tx(*s);
+  WriteTransaction tx(*s, db_.dialect());
   auto [account, name] = person_account(*s, *citizen, claims.value(config_.oidc_name_claim, ""), "");
   update_contact_from_claims(*s, account, claims);
   auto r = open_session(*s, account, Principal::Kind::person, name, client_ip, user_agent);
@@ -490,7 +490,7 @@ void IdentityService::change_password(const Principal& staff, const std::string&
   if (auto weak = password_weakness(replacement, username, static_cast<std::size_t>(config_.password_min_length)))
     throw Problem::bad_request("auth.weak_password", *weak);
   std::string fresh = hash_password(replacement, params(config_));
-  soci::transaction tx(*s);
+  WriteTransaction tx(*s, db_.dialect());
   *s << "UPDATE wb_accounts SET password_hash = :h WHERE id = :a", soci::use(fresh), soci::use(staff.account_id);
   *s << "UPDATE wb_sessions SET revoked = 1 WHERE account_id = :a AND id <> :s", soci::use(staff.account_id),
       soci::use(staff.session_id);
@@ -617,7 +617,7 @@ json IdentityService::accounts() {
 void IdentityService::define_role(const std::string& name, const std::string& title,
                                   const std::vector<std::string>& permissions) {
   auto s = db_.session();
-  soci::transaction tx(*s);
+  WriteTransaction tx(*s, db_.dialect());
   int built_in = 0;
   *s << "SELECT built_in FROM wb_roles WHERE name = :n", soci::use(name), soci::into(built_in);
   if (s->got_data() && built_in) throw Problem::conflict("role.built_in", "内置角色不可修改");

@@ -143,7 +143,7 @@ void update_profile(Database& db, const Principal& who, const json& fields) {
   }
   if (changes.empty()) return;
   auto s = db.session();
-  soci::transaction tx(*s);
+  WriteTransaction tx(*s, db.dialect());
   for (auto& [column, value] : changes)  // names come from the fixed lists above, never from the request
     *s << "UPDATE " << table << " SET " << column << " = :v WHERE " << key << " = :a", soci::use(value),
         soci::use(who.account_id);

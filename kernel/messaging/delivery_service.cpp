@@ -141,7 +141,7 @@ int DeliveryService::send_due() {
     for (int i = 1; i < attempt && delay < 86400000LL; ++i) delay *= 2;
     long long next = epoch_ms_now() + delay;
     std::string when = utc_now_iso(), outcome = error.empty() ? "sent" : "failed", detail = error.substr(0, 1000);
-    soci::transaction tx(*s);
+    WriteTransaction tx(*s, db_.dialect());
     *s << "INSERT INTO wb_delivery_attempts (delivery_id, attempt, at, outcome, detail) VALUES (:d, :a, :t, :o, :x)",
         soci::use(d.id), soci::use(attempt), soci::use(when), soci::use(outcome), soci::use(detail);
     *s << "UPDATE wb_deliveries SET status = :s, attempts = :a, next_attempt_ms = :n, claimed_until_ms = 0,"

@@ -228,7 +228,7 @@ void MessageService::subscribe(const std::string& account_id, const std::string&
   sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
   auto s = db_.session();
   std::string list = join_list(sorted), now = utc_now_iso();
-  soci::transaction tx(*s);
+  WriteTransaction tx(*s, db_.dialect());
   *s << "DELETE FROM wb_subscriptions WHERE account_id = :a AND topic = :t", soci::use(account_id), soci::use(topic);
   *s << "INSERT INTO wb_subscriptions (account_id, topic, channels, created_at) VALUES (:a, :t, :c, :n)",
       soci::use(account_id), soci::use(topic), soci::use(list), soci::use(now);
@@ -246,7 +246,7 @@ void MessageService::unsubscribe(const std::string& account_id, const std::strin
 int MessageService::purge_older_than(int days) {
   long long cutoff = epoch_ms_now() - days * 86400000LL;
   auto s = db_.session();
-  soci::transaction tx(*s);
+  WriteTransaction tx(*s, db_.dialect());
   const char* old = "SELECT id FROM wb_messages WHERE created_ms < :c";
   *s << "DELETE FROM wb_delivery_attempts WHERE delivery_id IN (SELECT id FROM wb_deliveries WHERE message_id IN ("
      << old << "))", soci::use(cutoff);

@@ -109,7 +109,7 @@ void register_messaging_routes(Router& router, Database& db, MessageService& mes
                   b.value("channels", std::vector<std::string>{})};
         const auto& who = req.principal();
         auto s = db.session();
-        soci::transaction tx(*s);
+        WriteTransaction tx(*s, db.dialect());
         auto id = messages.send(*s, who.account_id.empty() ? "system" : who.account_id, r, m);
         tx.commit();
         return Response::json({{"id", id}}, 201);

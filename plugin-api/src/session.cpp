@@ -1,6 +1,6 @@
-// Session: a lease on one connection of the SOCI pool.
+// Session: a lease on one connection of the SOCI pool; WriteTransaction.
 #include <soci/connection-pool.h>
-#include <soci/session.h>
+#include <soci/soci.h>
 
 #include "wangban/database.hpp"
 
@@ -19,5 +19,27 @@ Session::~Session() {
 
 soci::session& Session::operator*() const { return pool_->at(position_); }
 soci::session* Session::operator->() const { return &pool_->at(position_); }
+
+WriteTransaction::WriteTransaction(soci::session& session, Dialect dialect) : session_(session) {
+  session_ << (dialect == Dialect::sqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+}
+
+WriteTransaction::~WriteTransaction() {
+  if (!open_) return;
+  try {
+    session_ << "ROLLBACK";
+  } catch (...) {  // the connection is gone; nothing was committed
+  }
+}
+
+void WriteTransaction::commit() {
+  session_ << "COMMIT";
+  open_ = false;
+}
+
+void WriteTransaction::rollback() {
+  session_ << "ROLLBACK";
+  open_ = false;
+}
 
 }  // namespace wangban

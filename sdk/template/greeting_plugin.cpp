@@ -64,7 +64,7 @@ class GreetingPlugin final : public wangban::Plugin {
   wangban::Response create(const wangban::Request& req) {
     std::string name = req.json().at("name").get<std::string>();
     auto s = ctx_->database().session();
-    soci::transaction tx(*s);
+    wangban::WriteTransaction tx(*s, ctx_->database().dialect());
     *s << "INSERT INTO greetings (name) VALUES (:n)", soci::use(name);
     long long id = 0;
     *s << "SELECT MAX(id) FROM greetings", soci::into(id);

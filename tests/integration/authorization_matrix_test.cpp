@@ -46,6 +46,9 @@ struct MatrixKernel {
     };
     set_role("clerk", {"greeting.write", "casebook.case.read", "casebook.case.accept"});
     set_role("approver", {"casebook.case.read"});
+    // The demo's content roles are emptied, so each caller holds exactly the permissions listed below.
+    set_role("editor", json::array());
+    set_role("reviewer", json::array());
 
     callers["anonymous"] = {"anonymous", "", {}};
     callers["admin"] = {"admin", staff("admin"), {"*"}};

@@ -59,7 +59,7 @@ class CasebookPlugin final : public wangban::Plugin {
                         if (!in_scope(req.principal(), "casebook.case.accept", c.org_path))
                           throw wangban::Problem::forbidden("casebook.out_of_scope", "该案件不在您的受理范围内");
                         auto s = ctx_->database().session();
-                        soci::transaction tx(*s);
+                        wangban::WriteTransaction tx(*s, ctx_->database().dialect());
                         *s << "UPDATE casebook_cases SET state = 'accepted' WHERE id = :i", soci::use(c.id);
                         ctx_->messaging().send(*s, wangban::Recipient::account(c.owner_account),
                                                {"casebook.case.status", "您的申请已受理", "“" + c.title + "”已受理。",
