@@ -30,6 +30,7 @@
 #include "plugins/plugin_host.hpp"
 #include "scheduler/timer_service.hpp"
 #include "search/search_index.hpp"
+#include "trust/signing_key.hpp"
 #include "util/digest.hpp"
 #include "util/logging.hpp"
 #include "util/worker_pool.hpp"
@@ -83,6 +84,7 @@ struct Kernel::Impl {
   std::unique_ptr<IdentityService> identity;
   std::unique_ptr<AuditLog> audit_log;
   std::unique_ptr<KernelAudit> audit;
+  std::unique_ptr<SigningKey> signing_key;  // the kernel's SM2 key (tree heads)
   std::unique_ptr<LivePush> live;
   std::unique_ptr<MessageService> messages;
   std::unique_ptr<DeliveryService> deliveries;
@@ -156,7 +158,10 @@ void Kernel::start() {
   register_kernel_routes({k.router, *k.plugins, *k.database, *k.events, *k.migrator,
                           std::chrono::milliseconds(k.config.server.shutdown_grace_ms)});
   register_identity_routes(k.router, *k.identity, *k.database, *k.audit, !k.config.server.tls_certificate.empty());
-  register_audit_routes(k.router, *k.audit_log, *k.audit, *k.database);
+  k.signing_key = std::make_unique<SigningKey>(
+      SigningKey::load_or_create(k.config.trust.kernel_key_file, k.config.trust.master_key_file));
+  k.log->info("kernel signing key {} (SM2)", k.signing_key->key_id().substr(0, 16));
+  register_audit_routes(k.router, *k.audit_log, *k.audit, *k.database, *k.signing_key);
   register_messaging_routes(k.router, *k.database, *k.messages, *k.deliveries, *k.live);
   register_content_routes(k.router, *k.content, *k.search);
   k.deliveries->attach(*k.events);
@@ -171,6 +176,8 @@ void Kernel::start() {
                          [m = k.messages.get(), days = k.config.messaging.retention_days, log = k.log] {
                            if (int n = m->purge_older_than(days)) log->info("deleted {} messages older than {} days", n, days);
                          });
+  k.kernel_timers->every("audit.tree_head", std::chrono::seconds(k.config.trust.tree_head_interval_seconds),
+                         [log = k.audit_log.get(), key = k.signing_key.get()] { log->sign_head(*key, true); });
   k.kernel_timers->every("content.schedule", std::chrono::seconds(5), [c = k.content.get()] { c->apply_schedule(); });
   k.kernel_timers->every("search.prune", std::chrono::hours(6), [s = k.search.get()] { s->prune_changes(7); });
   ServerOptions o;

@@ -12,6 +12,7 @@
 #include "wangban/api_version.hpp"
 #include "kernel.hpp"
 #include "audit/audit_log.hpp"
+#include "trust/signing_key.hpp"
 #include "plugins/plugin_host.hpp"
 #include "util/logging.hpp"
 
@@ -63,10 +64,14 @@ int migrate(const KernelConfig& config) {
 int verify_audit(const KernelConfig& config) {
   Kernel kernel(config);
   kernel.open(false);
-  auto v = kernel.audit_log().verify();
+  // Signed tree heads are checked with the public key only (no master key needed here).
+  std::optional<SigningKey> key;
+  auto public_file = SigningKey::public_file_of(config.trust.kernel_key_file);
+  if (std::filesystem::exists(public_file)) key = SigningKey::public_only(public_file);
+  auto v = kernel.audit_log().verify(key ? &*key : nullptr);
   if (v.ok) {
-    std::printf("audit log verified: %llu entries, every leaf and stored node recomputed\n",
-                static_cast<unsigned long long>(v.entries));
+    std::printf("audit log verified: %llu entries, every leaf, stored node and signed tree head recomputed%s\n",
+                static_cast<unsigned long long>(v.entries), key ? " (signatures checked)" : "");
     return 0;
   }
   std::printf("AUDIT LOG DAMAGED at entry %lld: %s\n", static_cast<long long>(*v.first_bad), v.problem.c_str());

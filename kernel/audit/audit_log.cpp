@@ -4,6 +4,7 @@
 #include <soci/soci.h>
 
 #include "db/sql_database.hpp"
+#include "trust/signing_key.hpp"
 #include "util/digest.hpp"
 
 namespace wangban::kernel {
@@ -37,6 +38,54 @@ constexpr const char* kColumns =
 }  // namespace
 
 AuditLog::AuditLog(Database& db) : db_(db) {}
+
+std::string SignedTreeHead::signature_input(std::uint64_t size, std::int64_t timestamp_ms, const merkle::Hash& root) {
+  std::string out;
+  out += '\0';  // version v1 (0)
+  out += '\1';  // signature_type tree_hash (1)
+  auto be64 = [&out](std::uint64_t v) {
+    for (int shift = 56; shift >= 0; shift -= 8) out += static_cast<char>((v >> shift) & 0xFF);
+  };
+  be64(static_cast<std::uint64_t>(timestamp_ms));
+  be64(size);
+  out.append(reinterpret_cast<const char*>(root.data()), root.size());
+  return out;
+}
+
+std::optional<SignedTreeHead> AuditLog::sign_head(const SigningKey& key, bool only_if_grown) {
+  auto h = head();
+  if (only_if_grown) {
+    auto last = signed_heads(1);
+    if ((!last.empty() && last[0].size == h.size) || h.size == 0) return std::nullopt;
+  }
+  SignedTreeHead sth{h.size, h.root, epoch_ms_now(), key.key_id(), ""};
+  sth.signature = key.sign(SignedTreeHead::signature_input(sth.size, sth.timestamp_ms, sth.root));
+  auto s = db_.session();
+  long long size = static_cast<long long>(sth.size);
+  long long at = sth.timestamp_ms;
+  std::string root = merkle::hex(sth.root), signature = base64_encode(sth.signature);
+  *s << "INSERT INTO wb_audit_tree_heads (size, timestamp_ms, root, key_id, signature) VALUES (:s, :t, :r, :k, :g)",
+      soci::use(size), soci::use(at), soci::use(root), soci::use(sth.key_id), soci::use(signature);
+  return sth;
+}
+
+std::vector<SignedTreeHead> AuditLog::signed_heads(int limit) {
+  auto s = db_.session();
+  soci::rowset<soci::row> rows = (s->prepare << "SELECT size, timestamp_ms, root, key_id, signature FROM wb_audit_tree_heads"
+                                                " ORDER BY timestamp_ms DESC, size DESC LIMIT :l",
+                                  soci::use(limit));
+  std::vector<SignedTreeHead> out;
+  for (auto& r : rows) {
+    SignedTreeHead h;
+    h.size = static_cast<std::uint64_t>(row_integer(r, 0));
+    h.timestamp_ms = row_integer(r, 1);
+    h.root = merkle::from_hex(r.get<std::string>(2));
+    h.key_id = r.get<std::string>(3);
+    h.signature = base64_decode(r.get<std::string>(4)).value_or("");
+    out.push_back(std::move(h));
+  }
+  return out;
+}
 
 merkle::Hash AuditLog::leaf_hash(const AuditEntry& e) {
   std::string data;
@@ -119,7 +168,7 @@ std::vector<merkle::Hash> AuditLog::consistency_proof(std::uint64_t old_size, st
   return merkle::consistency_proof(sm3_, perfect(*s), old_size, new_size);
 }
 
-AuditVerification AuditLog::verify(const std::optional<TreeHead>& trusted) {
+AuditVerification AuditLog::verify(const SigningKey* key, const std::optional<TreeHead>& trusted) {
   AuditVerification v;
   auto fail = [&](std::int64_t seq, std::string why) {
     if (v.ok) {
@@ -151,10 +200,11 @@ AuditVerification AuditLog::verify(const std::optional<TreeHead>& trusted) {
     fail(static_cast<std::int64_t>(std::min<std::uint64_t>(leaves.size(), size)),
          "the log records " + std::to_string(size) + " entries but holds " + std::to_string(leaves.size()));
   // Every stored subtree node must be the hash of the recomputed leaves below it.
-  std::vector<merkle::Hash> level_hashes = leaves;
-  for (int level = 1; level_hashes.size() >= 2; ++level) {
+  std::vector<std::vector<merkle::Hash>> levels{leaves};  // every complete subtree, recomputed
+  for (int level = 1; levels.back().size() >= 2; ++level) {
+    const auto& below = levels.back();
     std::vector<merkle::Hash> up;
-    for (std::size_t i = 0; i + 1 < level_hashes.size(); i += 2) up.push_back(sm3_.node(level_hashes[i], level_hashes[i + 1]));
+    for (std::size_t i = 0; i + 1 < below.size(); i += 2) up.push_back(sm3_.node(below[i], below[i + 1]));
     soci::rowset<soci::row> nodes =
         (s->prepare << "SELECT idx, hash FROM wb_audit_nodes WHERE level = :l ORDER BY idx", soci::use(level));
     std::size_t seen = 0;
@@ -167,19 +217,37 @@ AuditVerification AuditLog::verify(const std::optional<TreeHead>& trusted) {
     }
     if (seen != up.size())
       fail(static_cast<std::int64_t>(seen) << level, "tree nodes of level " + std::to_string(level) + " are missing");
-    level_hashes = std::move(up);
+    levels.push_back(std::move(up));
+  }
+  merkle::Perfect from_memory = [&](unsigned level, std::uint64_t index) { return levels[level][index]; };
+  // Every signed head must still be the root of its first `size` entries, signed by the kernel.
+  {
+    soci::rowset<soci::row> heads = (s->prepare << "SELECT size, timestamp_ms, root, key_id, signature"
+                                                   " FROM wb_audit_tree_heads ORDER BY size");
+    for (auto& r : heads) {
+      auto size_signed = static_cast<std::uint64_t>(row_integer(r, 0));
+      std::string what = "the tree head signed at size " + std::to_string(size_signed);
+      if (size_signed > leaves.size()) {
+        fail(static_cast<std::int64_t>(leaves.size()), what + " is longer than the log (entries removed)");
+        continue;
+      }
+      auto root = merkle::from_hex(r.get<std::string>(2));
+      if (size_signed > 0 && merkle::root(sm3_, from_memory, size_signed) != root) {
+        fail(0, what + " no longer matches the entries (history rewritten)");
+        continue;
+      }
+      if (key) {
+        auto signature = base64_decode(r.get<std::string>(4)).value_or("");
+        if (r.get<std::string>(3) != key->key_id() ||
+            !key->verify(SignedTreeHead::signature_input(size_signed, row_integer(r, 1), root), signature))
+          fail(static_cast<std::int64_t>(size_signed), what + " does not carry a valid signature of the kernel key");
+      }
+    }
   }
   if (trusted && v.ok) {
     if (trusted->size > leaves.size()) {
       fail(static_cast<std::int64_t>(leaves.size()), "the log is shorter than a tree head published earlier");
     } else {
-      merkle::Perfect from_memory = [&](unsigned level, std::uint64_t index) {
-        // Perfect subtree of the recomputed leaves.
-        std::function<merkle::Hash(unsigned, std::uint64_t)> rec = [&](unsigned l, std::uint64_t i) -> merkle::Hash {
-          return l == 0 ? leaves[i] : sm3_.node(rec(l - 1, 2 * i), rec(l - 1, 2 * i + 1));
-        };
-        return rec(level, index);
-      };
       if (merkle::root(sm3_, from_memory, trusted->size) != trusted->root)
         fail(0, "the first " + std::to_string(trusted->size) +
                     " entries no longer hash to the tree head published earlier (history rewritten)");

@@ -4,9 +4,11 @@
 // time) becomes a leaf of an SM3 Merkle tree in the RFC 6962 shape; its position is its
 // sequence number. Appends are serialised through wb_audit_state and store, in the same
 // transaction, every complete subtree the new leaf closes, so a tree head, an inclusion
-// proof or a consistency proof needs O(log n) reads. verify() recomputes the whole log
-// and names the first entry whose content, position or stored hashes disagree. Thread-safe
-// (through the database).
+// proof or a consistency proof needs O(log n) reads. The kernel signs tree heads (SM2) and
+// keeps them: a signed head fixes its first `size` entries for good, even against someone
+// who rewrites entries and rebuilds every stored hash. verify() recomputes the whole log
+// and names the first entry whose content, position, stored hashes or signed heads disagree.
+// Thread-safe (through the database).
 #pragma once
 
 #include <cstdint>
@@ -19,6 +21,8 @@
 
 namespace wangban::kernel {
 
+class SigningKey;
+
 struct AuditEntry {
   std::int64_t seq = -1;   // assigned by append()
   std::string at;          // UTC ISO 8601, assigned by append() when empty
@@ -28,6 +32,18 @@ struct AuditEntry {
 struct TreeHead {
   std::uint64_t size = 0;
   merkle::Hash root{};
+};
+
+// A tree head signed by the kernel. The signature input is RFC 6962's TreeHeadSignature:
+// version 0 (1 byte), signature_type tree_hash = 1 (1 byte), timestamp in ms (8 bytes, big
+// endian), tree_size (8 bytes, big endian), root hash (32 bytes): 50 bytes, signed with SM2/SM3.
+struct SignedTreeHead {
+  std::uint64_t size = 0;
+  merkle::Hash root{};
+  std::int64_t timestamp_ms = 0;
+  std::string key_id;     // SigningKey::key_id()
+  std::string signature;  // DER
+  static std::string signature_input(std::uint64_t size, std::int64_t timestamp_ms, const merkle::Hash& root);
 };
 
 struct AuditVerification {
@@ -48,9 +64,14 @@ class AuditLog {
   std::vector<merkle::Hash> consistency_proof(std::uint64_t old_size, std::uint64_t new_size);
   // The leaf hash of an entry's content: SM3(0x00 || canonical encoding).
   static merkle::Hash leaf_hash(const AuditEntry& e);
-  // Recomputes every leaf and stored node; when `trusted` is given (a head published
-  // earlier), also proves the log still extends it.
-  AuditVerification verify(const std::optional<TreeHead>& trusted = std::nullopt);
+  // Signs the current head with `key` and keeps it; with only_if_grown, returns nothing when
+  // the log did not grow since the last signed head.
+  std::optional<SignedTreeHead> sign_head(const SigningKey& key, bool only_if_grown = false);
+  std::vector<SignedTreeHead> signed_heads(int limit);  // newest first
+  // Recomputes every leaf and stored node and checks every signed head against the entries
+  // (and its signature, when `key` is given); when `trusted` is given (a head published
+  // elsewhere), also proves the log still extends it.
+  AuditVerification verify(const SigningKey* key = nullptr, const std::optional<TreeHead>& trusted = std::nullopt);
 
  private:
   merkle::Perfect perfect(soci::session& sql);

@@ -8,6 +8,8 @@
 #include "audit/kernel_audit.hpp"
 #include "db/sql_database.hpp"
 #include "http/router.hpp"
+#include "trust/signing_key.hpp"
+#include "util/digest.hpp"
 
 namespace wangban::kernel {
 namespace {
@@ -93,9 +95,14 @@ std::string to_csv(const json& entries) {
   return out;
 }
 
+json head_json(const SignedTreeHead& h) {
+  return {{"size", h.size}, {"root", merkle::hex(h.root)}, {"timestamp_ms", h.timestamp_ms}, {"key_id", h.key_id},
+          {"signature", base64_encode(h.signature)}, {"algorithm", "SM2-SM3"}};
+}
+
 }  // namespace
 
-void register_audit_routes(Router& router, AuditLog& log, KernelAudit& audit, Database& db) {
+void register_audit_routes(Router& router, AuditLog& log, KernelAudit& audit, Database& db, const SigningKey& key) {
   auto add = [&](std::string path, std::string summary, Handler h) {
     router.add("kernel", nullptr, Route{"GET", std::move(path), "audit.read", std::move(summary), "", "", std::move(h)});
   };
@@ -122,6 +129,28 @@ void register_audit_routes(Router& router, AuditLog& log, KernelAudit& audit, Da
         r.headers.emplace_back("content-disposition", "attachment; filename=\"audit-log.csv\"");
         return r;
       });
+
+  add("/api/audit/tree-heads", "已签名的树根 (tree heads signed by the kernel, newest first; ?limit=)",
+      [&log](const Request& req) {
+        int limit = req.query("limit") ? static_cast<int>(std::min<std::uint64_t>(number(req, "limit"), 1000)) : 20;
+        json out = json::array();
+        for (auto& h : log.signed_heads(limit)) out.push_back(head_json(h));
+        return Response::json({{"tree_heads", out}});
+      });
+  router.add("kernel", nullptr,
+             Route{"POST", "/api/audit/tree-heads", "audit.sign", "立即签名当前树根 (sign the current tree head now)", "", "",
+                   [&log, &key](const Request&) { return Response::json(head_json(*log.sign_head(key)), 201); }});
+  router.add("kernel", nullptr,
+             Route{"GET", "/api/audit/public-key", std::string(kPublic),
+                   "内核签名公钥 (the kernel's SM2 public key that verifies tree heads; PEM)", "", "",
+                   [&key](const Request&) {
+                     return Response::json(
+                         {{"algorithm", "SM2 with SM3, ID 1234567812345678, DER signature"}, {"key_id", key.key_id()},
+                          {"public_key_pem", key.public_pem()},
+                          {"signature_input",
+                           "RFC 6962 TreeHeadSignature: 0x00 version, 0x01 tree_hash, timestamp_ms (uint64 BE), "
+                           "tree_size (uint64 BE), root (32 bytes)"}});
+                   }});
 
   add("/api/audit/proofs/inclusion", "某条审计记录的包含证明 (inclusion proof of entry ?seq= in the tree of ?size=)",
       [&log](const Request& req) {

@@ -121,6 +121,9 @@ const std::vector<Key>& keys() {
     s_("identity", "oidc_id_number_claim", [](KernelConfig& c) -> auto& { return c.identity.oidc_id_number_claim; });
     s_("identity", "oidc_name_claim", [](KernelConfig& c) -> auto& { return c.identity.oidc_name_claim; });
     i_("identity", "nonce_seconds", 10, 3600, [](KernelConfig& c) -> auto& { return c.identity.nonce_seconds; });
+    p_("trust", "master_key_file", [](KernelConfig& c) -> auto& { return c.trust.master_key_file; });
+    p_("trust", "kernel_key_file", [](KernelConfig& c) -> auto& { return c.trust.kernel_key_file; });
+    i_("trust", "tree_head_interval_seconds", 10, 86400, [](KernelConfig& c) -> auto& { return c.trust.tree_head_interval_seconds; });
     i_("messaging", "retention_days", 1, 36500, [](KernelConfig& c) -> auto& { return c.messaging.retention_days; });
     s_("messaging", "smtp_url", [](KernelConfig& c) -> auto& { return c.messaging.smtp_url; });
     s_("messaging", "smtp_from", [](KernelConfig& c) -> auto& { return c.messaging.smtp_from; });
@@ -285,8 +288,8 @@ KernelConfig KernelConfig::load(const fs::path& file, const std::map<std::string
     std::string name(key.str());
     if (auto* table = node.as_table()) {
       if (name != "log" && name != "server" && name != "database" && name != "plugins" && name != "events" &&
-          name != "identity" && name != "messaging")
-        fail(file, name, "unknown section (expected log, server, database, plugins, events, identity, messaging)");
+          name != "identity" && name != "messaging" && name != "trust")
+        fail(file, name, "unknown section (expected log, server, database, plugins, events, identity, messaging, trust)");
       for (auto& [sub, subnode] : *table) {
         std::string subname(sub.str());
         if (name == "plugins" && subnode.is_table()) {
@@ -330,6 +333,8 @@ KernelConfig KernelConfig::load(const fs::path& file, const std::map<std::string
   if (c.var_dir.empty()) c.var_dir = (base / "../var").lexically_normal();
   if (c.blob_dir.empty()) c.blob_dir = c.var_dir / "blobs";
   if (c.admin_token_file.empty()) c.admin_token_file = c.var_dir / "admin-token";
+  if (c.trust.master_key_file.empty()) c.trust.master_key_file = c.var_dir / "master-key";
+  if (c.trust.kernel_key_file.empty()) c.trust.kernel_key_file = c.var_dir / "keys" / "kernel-signing.pem";
   if (c.database.sqlite_path.empty()) c.database.sqlite_path = c.var_dir / "wangban.db";
   if (c.plugins.directory.empty()) fail(file, "plugins.directory", "expected the folder of the plugin files");
   if (c.server.tls_certificate.empty() != c.server.tls_private_key.empty())

@@ -102,6 +102,12 @@ struct MessagingConfig {
   int delivery_timeout_seconds = 20;     // one attempt's connect and transfer limit
 };
 
+struct TrustConfig {
+  std::filesystem::path master_key_file;  // the master key (mode 0600); WANGBAN_MASTER_KEY wins; default var/master-key
+  std::filesystem::path kernel_key_file;  // the kernel's SM2 signing key, encrypted PKCS#8; default var/keys/kernel-signing.pem
+  int tree_head_interval_seconds = 300;   // the audit log's tree head is signed this often (when it grew)
+};
+
 struct KernelConfig {
   std::filesystem::path file;           // where this was read from
   std::filesystem::path var_dir;        // state: database, blobs, tokens
@@ -115,6 +121,7 @@ struct KernelConfig {
   EventsConfig events;
   IdentityConfig identity;
   MessagingConfig messaging;
+  TrustConfig trust;
 
   // Reads `file`, applies `env` overrides (normally the process environment).
   static KernelConfig load(const std::filesystem::path& file,

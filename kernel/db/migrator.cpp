@@ -365,6 +365,18 @@ CREATE TABLE wb_publication_reviews (
   at VARCHAR(32) NOT NULL);
 CREATE INDEX wb_publication_reviews_id ON wb_publication_reviews (publication_id, at);
 )sql"},
+      {"011_signed_tree_heads.sql", R"sql(
+-- Signed tree heads of the audit log: the kernel's SM2 signature over (size, root, time) in the
+-- RFC 6962 TreeHeadSignature layout. A head once signed fixes the first `size` entries.
+CREATE TABLE wb_audit_tree_heads (
+  size BIGINT NOT NULL,
+  timestamp_ms BIGINT NOT NULL,
+  root CHAR(64) NOT NULL,
+  key_id CHAR(64) NOT NULL,
+  signature TEXT NOT NULL,
+  PRIMARY KEY (size, timestamp_ms));
+INSERT INTO wb_role_permissions (role, permission) VALUES ('auditor', 'audit.sign');
+)sql"},
   };
 }
 

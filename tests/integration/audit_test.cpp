@@ -1,8 +1,16 @@
 // The audit log through the running kernel: what it records by itself (state-changing
 // requests, logins, logouts, denials) and through Context::audit(), who may read it, and
 // proofs from its API checked with the RFC 9162 verifiers.
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <soci/soci.h>
+
+#include "audit/audit_log.hpp"
 #include "audit/merkle.hpp"
+#include "config/config.hpp"
+#include "db/sql_database.hpp"
 #include "support.hpp"
+#include "util/digest.hpp"
 
 using namespace wbtest;
 namespace merkle = wangban::kernel::merkle;
@@ -149,4 +157,128 @@ TEST_CASE("auditors export the filtered log as CSV, and the export is itself aud
   REQUIRE(exported.size() == 1);
   CHECK(exported[0]["object_id"] == "3 entries");
   CHECK(t.as(t.login("clerk")).Get("/api/audit/export")->status == 403);
+}
+
+TEST_CASE("a signed tree head verifies with the kernel's published public key") {
+  AuditKernel t;
+  auto auditor = t.as(t.login("auditor"));
+  t.login("clerk");
+  auto published = body_of(t.k.client().Get("/api/audit/public-key"));  // public: anyone may check
+  std::string pem = published["public_key_pem"];
+  REQUIRE(pem.find("BEGIN PUBLIC KEY") != std::string::npos);
+  CHECK(t.as(t.login("clerk")).Post("/api/audit/tree-heads", "", "application/json")->status == 403);
+  auto signed_now = auditor.Post("/api/audit/tree-heads", "", "application/json");
+  REQUIRE(signed_now);
+  INFO(signed_now->body);
+  REQUIRE(signed_now->status == 201);
+  auto head = json::parse(signed_now->body);
+  CHECK(head["key_id"] == published["key_id"]);
+  CHECK(body_of(auditor.Get("/api/audit/tree-heads"))["tree_heads"][0]["signature"] == head["signature"]);
+
+  // Verify with OpenSSL alone: SM2/SM3 over the 50-byte RFC 6962 TreeHeadSignature layout.
+  std::string input;
+  input += '\0';
+  input += '\1';
+  auto be64 = [&](std::uint64_t v) {
+    for (int shift = 56; shift >= 0; shift -= 8) input += static_cast<char>((v >> shift) & 0xFF);
+  };
+  be64(head["timestamp_ms"].get<std::uint64_t>());
+  be64(head["size"].get<std::uint64_t>());
+  auto root = merkle::from_hex(head["root"].get<std::string>());
+  input.append(reinterpret_cast<const char*>(root.data()), root.size());
+  auto signature = *wangban::kernel::base64_decode(head["signature"].get<std::string>());
+  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  EVP_PKEY* key = PEM_read_bio_PUBKEY(bio, nullptr, nullptr, nullptr);
+  BIO_free(bio);
+  REQUIRE(key);
+  auto verifies = [&](const std::string& data) {
+    EVP_MD_CTX* md = EVP_MD_CTX_new();
+    EVP_PKEY_CTX* pctx = nullptr;
+    bool ok = EVP_DigestVerifyInit_ex(md, &pctx, "SM3", nullptr, nullptr, key, nullptr) == 1 &&
+              EVP_PKEY_CTX_set1_id(pctx, "1234567812345678", 16) == 1 &&
+              EVP_DigestVerify(md, reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
+                               reinterpret_cast<const unsigned char*>(data.data()), data.size()) == 1;
+    EVP_MD_CTX_free(md);
+    return ok;
+  };
+  CHECK(verifies(input));
+  std::string other_size = input;
+  other_size[17] ^= 1;  // a different tree size
+  CHECK_FALSE(verifies(other_size));
+  EVP_PKEY_free(key);
+  // The signed root is the root the log reports for that size.
+  auto proof = body_of(auditor.Get("/api/audit/proofs/consistency?first=" + std::to_string(head["size"].get<int>()) +
+                                   "&second=" + std::to_string(head["size"].get<int>())));
+  CHECK(proof["first_root"] == head["root"]);
+}
+
+TEST_CASE("rows altered, deleted or reordered in the database are named by `wangban audit verify`") {
+  AuditKernel t;
+  for (int i = 0; i < 4; ++i) t.login("clerk");
+  auto auditor = t.as(t.login("auditor"));
+  REQUIRE(auditor.Post("/api/audit/tree-heads", "", "application/json")->status == 201);
+  for (int i = 0; i < 4; ++i) t.login("clerk");  // entries after the signed head too
+  REQUIRE(t.k.terminate() == 0);
+
+  // The test reaches into the kernel's database (SQLite or PostgreSQL) as an intruder would.
+  auto config = wangban::kernel::KernelConfig::load(t.k.config_path(), {});
+  wangban::kernel::SqlDatabase db(config.database);
+  auto sql = [&](const std::string& statement) {
+    auto s = db.session();
+    *s << statement;
+  };
+  auto verify = [&] {
+    return run_command(KernelOptions{}.wangban.string() + " audit verify --config " + t.k.config_path().string() + " 2>&1");
+  };
+  auto [clean, clean_status] = verify();
+  INFO(clean);
+  REQUIRE(clean_status == 0);
+  CHECK(clean.find("signatures checked") != std::string::npos);
+  long long size = 0;
+  {
+    auto s = db.session();
+    *s << "SELECT COUNT(*) FROM wb_audit_entries", soci::into(size);
+  }
+  REQUIRE(size >= 9);
+
+  // Altered: the action of entry 2 (a login).
+  sql("UPDATE wb_audit_entries SET action = 'auth.logout' WHERE seq = 2");
+  auto [altered, altered_status] = verify();
+  CHECK(altered_status == 1);
+  CHECK(altered.find("AUDIT LOG DAMAGED at entry 2: entry 2 was altered") != std::string::npos);
+  sql("UPDATE wb_audit_entries SET action = 'auth.login' WHERE seq = 2");
+  auto [restored, restored_status] = verify();
+  INFO(restored);
+  CHECK(restored_status == 0);
+
+  // Removed: entry 5 (kept aside and put back).
+  json row;
+  {
+    auto s = db.session();
+    soci::row r;
+    *s << "SELECT at, actor, actor_kind, org_unit, action, object_type, object_id, outcome, client_ip, request_id, leaf_hash"
+          " FROM wb_audit_entries WHERE seq = 5", soci::into(r);
+    for (std::size_t i = 0; i < 11; ++i) row.push_back(r.get<std::string>(i));
+  }
+  sql("DELETE FROM wb_audit_entries WHERE seq = 5");
+  auto [removed, removed_status] = verify();
+  CHECK(removed_status == 1);
+  CHECK(removed.find("AUDIT LOG DAMAGED at entry 5: entry 5 is missing (removed)") != std::string::npos);
+  {
+    auto s = db.session();
+    std::vector<std::string> v = row.get<std::vector<std::string>>();
+    *s << "INSERT INTO wb_audit_entries (seq, at, actor, actor_kind, org_unit, action, object_type, object_id, outcome,"
+          " client_ip, request_id, leaf_hash) VALUES (5, :a, :b, :c, :d, :e, :f, :g, :h, :i, :j, :k)",
+        soci::use(v[0]), soci::use(v[1]), soci::use(v[2]), soci::use(v[3]), soci::use(v[4]), soci::use(v[5]),
+        soci::use(v[6]), soci::use(v[7]), soci::use(v[8]), soci::use(v[9]), soci::use(v[10]);
+  }
+  CHECK(verify().second == 0);
+
+  // Reordered: entries 1 and 7 trade places (sequence numbers swapped through a free one).
+  sql("UPDATE wb_audit_entries SET seq = 1000000 WHERE seq = 1");
+  sql("UPDATE wb_audit_entries SET seq = 1 WHERE seq = 7");
+  sql("UPDATE wb_audit_entries SET seq = 7 WHERE seq = 1000000");
+  auto [reordered, reordered_status] = verify();
+  CHECK(reordered_status == 1);
+  CHECK(reordered.find("AUDIT LOG DAMAGED at entry 1: entry 1 was altered") != std::string::npos);
 }

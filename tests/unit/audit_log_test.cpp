@@ -1,7 +1,11 @@
 // The audit log on a real SQLite database: heads and proofs from storage agree with the
 // Merkle module, and manipulating rows directly (alter, delete, reorder, rewrite with
-// fresh hashes) is found by verification, which names the first bad entry.
+// fresh hashes) is found by verification, which names the first bad entry; signed tree heads
+// fix the history even against a rewrite that rebuilds every stored hash.
+#include <unistd.h>
+
 #include <filesystem>
+#include <fstream>
 
 #include <doctest/doctest.h>
 #include <soci/soci.h>
@@ -9,6 +13,7 @@
 #include "audit/audit_log.hpp"
 #include "db/migrator.hpp"
 #include "db/sql_database.hpp"
+#include "trust/signing_key.hpp"
 #include "util/digest.hpp"
 
 using namespace wangban::kernel;
@@ -61,7 +66,7 @@ TEST_CASE("audit log heads and proofs from storage verify with the RFC 9162 veri
     INFO(seq);
     CHECK(merkle::verify_inclusion(sm3, seq, 100, merkle::from_hex(leaf_hex), t.log->inclusion_proof(seq, 100), head.root));
   }
-  auto v = t.log->verify(earlier);
+  auto v = t.log->verify(nullptr, earlier);
   CHECK(v.ok);
   CHECK(v.entries == 100);
 }
@@ -142,7 +147,81 @@ TEST_CASE("a rewrite that recomputes the entry's hash is caught by the stored tr
     }
   }
   CHECK(t.log->verify().ok);  // self-consistent again...
-  auto against_published = t.log->verify(published);
+  auto against_published = t.log->verify(nullptr, published);
   CHECK_FALSE(against_published.ok);  // ...but not with what was published
   CHECK(against_published.problem.find("history rewritten") != std::string::npos);
+}
+
+TEST_CASE("a signed tree head fixes the history: a full rewrite is found from the log alone, and signatures check") {
+  TempLog t(20);
+  fs::path dir = fs::temp_directory_path() / ("wangban-key-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  auto key = SigningKey::load_or_create(dir / "keys" / "kernel.pem", dir / "master-key");
+  CHECK((fs::status(dir / "master-key").permissions() & fs::perms::group_all) == fs::perms::none);
+  CHECK((fs::status(dir / "keys" / "kernel.pem").permissions() & fs::perms::others_all) == fs::perms::none);
+  auto sth = t.log->sign_head(key);
+  REQUIRE(sth);
+  CHECK(sth->size == 20);
+  CHECK_FALSE(t.log->sign_head(key, true));  // nothing new to sign
+  // Anyone holding only the public key checks the signature over the RFC 6962 layout.
+  auto published = SigningKey::public_only(SigningKey::public_file_of(dir / "keys" / "kernel.pem"));
+  CHECK(published.key_id() == key.key_id());
+  auto input = SignedTreeHead::signature_input(sth->size, sth->timestamp_ms, sth->root);
+  CHECK(input.size() == 50);
+  CHECK(published.verify(input, sth->signature));
+  CHECK(t.log->verify(&published).ok);
+  // The same key opens again with the master key; a wrong master key is refused.
+  auto reopened = SigningKey::load_or_create(dir / "keys" / "kernel.pem", dir / "master-key");
+  CHECK(reopened.key_id() == key.key_id());
+  {
+    std::ofstream(dir / "other-master") << std::string(64, 'x');
+    fs::permissions(dir / "other-master", fs::perms::owner_read | fs::perms::owner_write);
+    CHECK_THROWS_WITH_AS(SigningKey::load_or_create(dir / "keys" / "kernel.pem", dir / "other-master"),
+                         doctest::Contains("wrong master key"), std::runtime_error);
+    fs::permissions(dir / "other-master", fs::perms::owner_read | fs::perms::group_read);
+    CHECK_THROWS_WITH_AS(SigningKey::load_or_create(dir / "keys" / "kernel.pem", dir / "other-master"),
+                         doctest::Contains("chmod 600"), std::runtime_error);
+  }
+
+  // Rewrite entry 3 and rebuild every stored hash: the stored signed head still tells.
+  t.sql("UPDATE wb_audit_entries SET actor = 'forger' WHERE seq = 3");
+  {
+    auto s = t.db->session();
+    merkle::Hasher sm3("SM3");
+    std::vector<merkle::Hash> level;
+    soci::rowset<soci::row> rows = (s->prepare << "SELECT seq, at, actor, actor_kind, org_unit, action, object_type,"
+                                                  " object_id, outcome, client_ip, request_id FROM wb_audit_entries ORDER BY seq");
+    std::vector<std::pair<long long, std::string>> leaf_updates;
+    for (auto& r : rows) {
+      AuditEntry e{row_integer(r, 0), r.get<std::string>(1), r.get<std::string>(2), r.get<std::string>(3),
+                   r.get<std::string>(4), r.get<std::string>(5), r.get<std::string>(6), r.get<std::string>(7),
+                   r.get<std::string>(8), r.get<std::string>(9), r.get<std::string>(10)};
+      level.push_back(AuditLog::leaf_hash(e));
+      leaf_updates.emplace_back(e.seq, merkle::hex(level.back()));
+    }
+    for (auto& [seq, hex] : leaf_updates)
+      *s << "UPDATE wb_audit_entries SET leaf_hash = :h WHERE seq = :s", soci::use(hex), soci::use(seq);
+    *s << "DELETE FROM wb_audit_nodes";
+    for (int l = 1; level.size() >= 2; ++l) {
+      std::vector<merkle::Hash> up;
+      for (std::size_t i = 0; i + 1 < level.size(); i += 2) {
+        up.push_back(sm3.node(level[i], level[i + 1]));
+        long long idx = static_cast<long long>(i / 2);
+        std::string hex = merkle::hex(up.back());
+        *s << "INSERT INTO wb_audit_nodes (level, idx, hash) VALUES (:l, :i, :h)", soci::use(l), soci::use(idx), soci::use(hex);
+      }
+      level = std::move(up);
+    }
+  }
+  auto v = t.log->verify(&published);
+  CHECK_FALSE(v.ok);
+  CHECK(v.problem.find("signed at size 20 no longer matches") != std::string::npos);
+  // A forged head (a new root signed by another key) does not pass either.
+  auto other = SigningKey::load_or_create(dir / "keys" / "other.pem", dir / "master-key");
+  t.sql("DELETE FROM wb_audit_tree_heads");
+  REQUIRE(t.log->sign_head(other));
+  auto forged = t.log->verify(&published);
+  CHECK_FALSE(forged.ok);
+  CHECK(forged.problem.find("does not carry a valid signature") != std::string::npos);
+  fs::remove_all(dir);
 }
