@@ -37,7 +37,7 @@ constexpr const char* kColumns =
 
 }  // namespace
 
-AuditLog::AuditLog(Database& db) : db_(db) {}
+AuditLog::AuditLog(SqlDatabase& db) : db_(db) {}
 
 std::string SignedTreeHead::signature_input(std::uint64_t size, std::int64_t timestamp_ms, const merkle::Hash& root) {
   std::string out;
@@ -113,37 +113,83 @@ merkle::Perfect AuditLog::perfect(soci::session& sql) {
   };
 }
 
+// The connection kept for appends and its prepared statements, bound to the members below.
+struct AuditLog::Writer {
+  std::unique_ptr<soci::session> lease;  // its own connection, outside the pool
+  Dialect dialect;
+  long long size = 0, seq = 0, node_index = 0;
+  int node_level = 0;
+  AuditEntry entry;
+  std::string leaf_hex, node_hex;
+  soci::statement bump, insert_entry, insert_node;
+
+  explicit Writer(SqlDatabase& db)
+      : lease(db.open_dedicated()),
+        dialect(db.dialect()),
+        // The increment takes the append lock and tells the position in one statement.
+        bump((lease->prepare << "UPDATE wb_audit_state SET size = size + 1 WHERE id = 1 RETURNING size", soci::into(size))),
+        insert_entry((lease->prepare << "INSERT INTO wb_audit_entries (" << kColumns
+                                     << ") VALUES (:s, :at, :a, :k, :o, :ac, :ot, :oi, :out, :ip, :rid, :h)",
+                      soci::use(seq), soci::use(entry.at), soci::use(entry.actor), soci::use(entry.actor_kind),
+                      soci::use(entry.org_unit), soci::use(entry.action), soci::use(entry.object_type),
+                      soci::use(entry.object_id), soci::use(entry.outcome), soci::use(entry.client_ip),
+                      soci::use(entry.request_id), soci::use(leaf_hex))),
+        insert_node((lease->prepare << "INSERT INTO wb_audit_nodes (level, idx, hash) VALUES (:l, :i, :h)",
+                     soci::use(node_level), soci::use(node_index), soci::use(node_hex))) {}
+};
+
+AuditLog::~AuditLog() = default;
+
 std::int64_t AuditLog::append(AuditEntry e) {
-  auto s = db_.session();
-  WriteTransaction tx(*s, db_.dialect());
-  long long size = 0;  // the increment takes the append lock and tells the position in one statement
-  *s << "UPDATE wb_audit_state SET size = size + 1 WHERE id = 1 RETURNING size", soci::into(size);
-  e.seq = size - 1;
-  if (e.at.empty()) e.at = utc_now_iso();
-  auto leaf = leaf_hash(e);
-  std::string leaf_hex = merkle::hex(leaf);
-  long long seq = e.seq;
-  *s << "INSERT INTO wb_audit_entries (" << kColumns
-     << ") VALUES (:s, :at, :a, :k, :o, :ac, :ot, :oi, :out, :ip, :rid, :h)",
-      soci::use(seq), soci::use(e.at), soci::use(e.actor), soci::use(e.actor_kind), soci::use(e.org_unit),
-      soci::use(e.action), soci::use(e.object_type), soci::use(e.object_id), soci::use(e.outcome),
-      soci::use(e.client_ip), soci::use(e.request_id), soci::use(leaf_hex);
-  // Store every complete subtree this leaf closes (it is the right child at each such level).
-  auto lookup = perfect(*s);
-  merkle::Hash h = leaf;
-  unsigned level = 0;
-  std::uint64_t idx = static_cast<std::uint64_t>(seq);
-  while (idx & 1) {
-    h = sm3_.node(lookup(level, idx - 1), h);
-    ++level;
-    idx >>= 1;
-    int l = static_cast<int>(level);
-    long long i = static_cast<long long>(idx);
-    std::string hex = merkle::hex(h);
-    *s << "INSERT INTO wb_audit_nodes (level, idx, hash) VALUES (:l, :i, :h)", soci::use(l), soci::use(i), soci::use(hex);
+  std::lock_guard lock(append_mutex_);
+  if (!writer_) writer_ = std::make_unique<Writer>(db_);
+  auto& w = *writer_;
+  auto& sql = *w.lease;
+  try {
+    WriteTransaction tx(sql, w.dialect);
+    w.bump.execute(true);
+    while (w.bump.fetch()) {
+    }  // step to its end, so SQLite does not count it as in progress at COMMIT
+    auto n = static_cast<std::uint64_t>(w.size - 1);  // the new entry's position = the size before it
+    if (n != edge_size_) {  // first append here, or another node appended: read the right edge
+      auto lookup = perfect(sql);
+      edge_.assign(64, merkle::Hash{});
+      std::uint64_t start = 0;
+      for (int level = 63; level >= 0; --level)
+        if (n >> level & 1) {
+          edge_[static_cast<std::size_t>(level)] = lookup(static_cast<unsigned>(level), start >> level);
+          start += std::uint64_t{1} << level;
+        }
+    }
+    e.seq = static_cast<std::int64_t>(n);
+    if (e.at.empty()) e.at = utc_now_iso();
+    auto leaf = leaf_hash(e);
+    w.entry = std::move(e);
+    w.seq = static_cast<long long>(n);
+    w.leaf_hex = merkle::hex(leaf);
+    w.insert_entry.execute(true);
+    // Store every complete subtree this leaf closes (it is the right child at each such level).
+    auto edge = edge_;
+    merkle::Hash h = leaf;
+    unsigned level = 0;
+    for (std::uint64_t idx = n; idx & 1; idx >>= 1) {
+      h = sm3_.node(edge[level], h);
+      ++level;
+      w.node_level = static_cast<int>(level);
+      w.node_index = static_cast<long long>(idx >> 1);
+      w.node_hex = merkle::hex(h);
+      w.insert_node.execute(true);
+    }
+    edge[level] = h;
+    tx.commit();
+    edge_ = std::move(edge);
+    edge_size_ = n + 1;
+    return w.entry.seq;
+  } catch (...) {
+    edge_size_ = UINT64_MAX;  // nothing committed: read the edge again next time
+    writer_.reset();          // and start from a fresh connection and statements
+    throw;
   }
-  tx.commit();
-  return e.seq;
 }
 
 TreeHead AuditLog::head() {

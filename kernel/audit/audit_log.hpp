@@ -12,6 +12,8 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +24,7 @@
 namespace wangban::kernel {
 
 class SigningKey;
+class SqlDatabase;
 
 struct AuditEntry {
   std::int64_t seq = -1;   // assigned by append()
@@ -55,8 +58,12 @@ struct AuditVerification {
 
 class AuditLog {
  public:
-  explicit AuditLog(Database& db);
-  // Appends in its own transaction; returns the entry's sequence number.
+  explicit AuditLog(SqlDatabase& db);
+  ~AuditLog();
+  // Appends in its own transaction; returns the entry's sequence number. Appends of this
+  // process go through one connection kept for them, with prepared statements, and the
+  // right edge of the tree (one hash per level) is kept in memory, so an append reads
+  // nothing; when another node appended in between, the edge is read again.
   std::int64_t append(AuditEntry entry);
   TreeHead head();
   TreeHead head_at(std::uint64_t size);
@@ -74,9 +81,14 @@ class AuditLog {
   AuditVerification verify(const SigningKey* key = nullptr, const std::optional<TreeHead>& trusted = std::nullopt);
 
  private:
+  struct Writer;
   merkle::Perfect perfect(soci::session& sql);
-  Database& db_;
+  SqlDatabase& db_;
   merkle::Hasher sm3_{"SM3"};
+  std::mutex append_mutex_;         // one append at a time in this process
+  std::unique_ptr<Writer> writer_;  // created at the first append
+  std::uint64_t edge_size_ = UINT64_MAX;  // the log size the edge below belongs to (MAX: unknown)
+  std::vector<merkle::Hash> edge_;        // edge_[level]: the complete subtree at the right edge, where size has that bit
 };
 
 }  // namespace wangban::kernel

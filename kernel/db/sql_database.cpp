@@ -49,24 +49,32 @@ SqlDatabase::SqlDatabase(const DatabaseConfig& c)
     if (!c.password.empty()) connect += " password=" + pg_quote(c.password);
     description_ = "postgresql:" + c.host + ":" + std::to_string(c.port) + "/" + c.name;
   }
-  for (std::size_t i = 0; i != size_; ++i) {
-    soci::session& s = pool_->at(i);
-    try {
-      if (dialect_ == Dialect::sqlite) {
-        s.open(soci::sqlite3, connect);
-        s << "PRAGMA journal_mode=WAL";
-        s << "PRAGMA synchronous=NORMAL";
-        s << "PRAGMA foreign_keys=ON";
-        s << "PRAGMA busy_timeout=30000";
-      } else {
-        s.open(soci::postgresql, connect);
-        auto* be = static_cast<soci::postgresql_session_backend*>(s.get_backend());
-        PQsetNoticeProcessor(be->conn_, pg_notice, nullptr);
-      }
-    } catch (const std::exception& e) {
-      throw std::runtime_error("cannot open database " + description_ + ": " + e.what());
+  connect_ = connect;
+  for (std::size_t i = 0; i != size_; ++i) open_connection(pool_->at(i));
+}
+
+void SqlDatabase::open_connection(soci::session& s) const {
+  try {
+    if (dialect_ == Dialect::sqlite) {
+      s.open(soci::sqlite3, connect_);
+      s << "PRAGMA journal_mode=WAL";
+      s << "PRAGMA synchronous=NORMAL";
+      s << "PRAGMA foreign_keys=ON";
+      s << "PRAGMA busy_timeout=30000";
+    } else {
+      s.open(soci::postgresql, connect_);
+      auto* be = static_cast<soci::postgresql_session_backend*>(s.get_backend());
+      PQsetNoticeProcessor(be->conn_, pg_notice, nullptr);
     }
+  } catch (const std::exception& e) {
+    throw std::runtime_error("cannot open database " + description_ + ": " + e.what());
   }
+}
+
+std::unique_ptr<soci::session> SqlDatabase::open_dedicated() const {
+  auto s = std::make_unique<soci::session>();
+  open_connection(*s);
+  return s;
 }
 
 SqlDatabase::~SqlDatabase() = default;

@@ -30,15 +30,21 @@ class SqlDatabase final : public Database {
   // "sqlite:/path/file.db" or "postgresql:host:port/db" with no secrets, for logs.
   const std::string& description() const { return description_; }
 
+  // A connection of its own, outside the pool, opened like the pooled ones (for a component
+  // that keeps prepared statements, such as the audit log's writer).
+  std::unique_ptr<soci::session> open_dedicated() const;
+
   // Runs a whole SQL script (several statements) on the session's connection.
   static void execute_script(soci::session& sql, Dialect dialect, const std::string& script);
 
  private:
+  void open_connection(soci::session& s) const;
   Dialect dialect_;
   int acquire_timeout_ms_;
   std::size_t size_;
   std::unique_ptr<soci::connection_pool> pool_;
   std::string description_;
+  std::string connect_;  // the connection string (holds the password: never logged)
 };
 
 // An integer column of a row whatever type the backend reports for it (SQLite reports
