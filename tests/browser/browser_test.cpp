@@ -1,7 +1,8 @@
 // The browser tests: a real kernel serving the built web UI, and Debian's Chromium driven by
 // playwright-core through the console: the plugin page (plugins.test.mjs), the identity admin pages
-// (console.test.mjs), and certificate login, self-service, session admin and the audit log
-// (identity.test.mjs, with a test PKI made here).
+// (console.test.mjs), certificate login, self-service, session admin and the audit log
+// (identity.test.mjs, with a test PKI made here), and content, messages and search
+// (content.test.mjs).
 #include <fstream>
 
 #include "../integration/support.hpp"
@@ -92,4 +93,20 @@ TEST_CASE("certificate login, my profile, agents and acting for a legal person, 
   CHECK(out.find(" 0 failed") != std::string::npos);
   CHECK(k.log_text().find("natural person account created at first real-name login") != std::string::npos);
   CHECK(k.log_text().find("staff clerk2 changed their password") != std::string::npos);
+}
+
+TEST_CASE("content written, reviewed and published, read and found without login, and messages pushed live in a real browser") {
+  REQUIRE_MESSAGE(fs::exists(fs::path(WANGBAN_WEB_DIST) / "index.html"), "build the web UI first (scripts/test does)");
+  PluginFolder folder({"greeting"});
+  auto o = options(folder, {"greeting"});
+  o.web_root = WANGBAN_WEB_DIST;
+  o.demo_data = true;  // clerk (editor), approver (reviewer, messages), auditor, clerk2; no SMTP or SMS configured
+  KernelProcess k(o);
+  std::string shot = (k.dir() / "content").string();
+  auto [out, status] =
+      run_command("WANGBAN_URL=" + k.url() + " SCREENSHOT=" + shot + " node " WANGBAN_CONTENT_SCRIPT " 2>&1");
+  INFO(out);
+  CHECK(status == 0);
+  CHECK(out.find(" 0 failed") != std::string::npos);
+  CHECK(k.log_text().find("live push:") == std::string::npos);
 }

@@ -552,3 +552,333 @@ export async function getOpenApi(): Promise<OpenApiDocument> {
   if (!paths || typeof paths !== 'object') throw new ApiError(0, '接口文档格式无法识别（缺少 paths）。');
   return doc as OpenApiDocument;
 }
+
+// ---- 统一信息平台: my messages and subscriptions, sending, deliveries ----------------------------
+
+/** One message in my inbox (GET /api/messages); `seq` orders the inbox and pages it. */
+export interface InboxMessage {
+  seq: number;
+  id: string;
+  topic: string;
+  title: string;
+  body: string;
+  /** A path of this site ("/content/…"), or "". */
+  link: string;
+  sender: string;
+  /** ISO 8601 UTC. */
+  created_at: string;
+  read_at: string | null;
+}
+
+export interface Inbox {
+  messages: InboxMessage[];
+  /** How many of all my messages are unread. */
+  unread: number;
+}
+
+/** My messages newest first; `before` is a seq (exclusive) for the next page. */
+export async function listMessages(unreadOnly: boolean, before?: number, limit = 20): Promise<Inbox> {
+  const data = await request<Partial<Inbox>>(
+    'GET',
+    `/api/messages${query({ unread: unreadOnly ? 1 : undefined, before, limit })}`,
+  );
+  return { messages: Array.isArray(data.messages) ? data.messages : [], unread: Number(data.unread ?? 0) };
+}
+
+export function markMessageRead(id: string): Promise<void> {
+  return request<void>('POST', `/api/messages/${encodeURIComponent(id)}/read`, {});
+}
+
+export async function markAllMessagesRead(): Promise<number> {
+  const data = await request<{ marked?: number }>('POST', '/api/messages/read-all', {});
+  return Number(data.marked ?? 0);
+}
+
+/** The live stream of my inbox (Server-Sent Events with the session cookie). */
+export const MESSAGE_STREAM_URL = '/api/messages/stream';
+
+export type Channel = 'inbox' | 'email' | 'sms';
+
+export interface Subscription {
+  topic: string;
+  channels: Channel[];
+  created_at: string;
+}
+
+export async function listSubscriptions(): Promise<Subscription[]> {
+  const data = await request<{ subscriptions?: Subscription[] }>('GET', '/api/messages/subscriptions');
+  return Array.isArray(data.subscriptions) ? data.subscriptions : [];
+}
+
+/** Subscribes to a topic ("content.notice", or "content.*" for a family), or changes its channels. */
+export function subscribe(topic: string, channels: Channel[]): Promise<void> {
+  return request<void>('PUT', '/api/messages/subscriptions', { topic, channels });
+}
+
+export function unsubscribe(topic: string): Promise<void> {
+  return request<void>('DELETE', `/api/messages/subscriptions/${encodeURIComponent(topic)}`);
+}
+
+export type RecipientKind = 'account' | 'org_unit' | 'role';
+
+export interface OutgoingMessage {
+  to: { kind: RecipientKind; id: string; org_unit_id?: string };
+  topic?: string;
+  title: string;
+  body?: string;
+  link?: string;
+  channels?: ('email' | 'sms')[];
+}
+
+export function sendMessage(message: OutgoingMessage): Promise<{ id: string }> {
+  return request<{ id: string }>('POST', '/api/admin/messages', message);
+}
+
+export type DeliveryStatus = 'queued' | 'sent' | 'failed' | 'no_address' | 'unconfigured';
+
+export interface DeliveryAttempt {
+  attempt: number;
+  at: string;
+  outcome: 'sent' | 'failed' | string;
+  detail: string;
+}
+
+export interface Delivery {
+  id: string;
+  message_id: string;
+  account_id: string;
+  channel: 'email' | 'sms' | string;
+  address: string;
+  status: DeliveryStatus | string;
+  attempts: number;
+  last_error: string;
+  title: string;
+  created_at: string;
+  attempt_log: DeliveryAttempt[];
+}
+
+export async function listDeliveries(status: string, messageId: string, limit = 100): Promise<Delivery[]> {
+  const data = await request<{ deliveries?: Delivery[] }>(
+    'GET',
+    `/api/admin/deliveries${query({ status, message_id: messageId, limit })}`,
+  );
+  return Array.isArray(data.deliveries) ? data.deliveries : [];
+}
+
+// ---- 统一内容管理: the publication workflow, public pages and search ---------------------------
+
+export type PublicationType = 'notice' | 'policy' | 'guide' | 'power_list' | 'faq';
+export type PublicationState = 'unpublished' | 'scheduled' | 'published' | 'withdrawn';
+export type ReviewState = 'draft' | 'submitted' | 'approved' | 'rejected';
+
+/** An uploaded file as a version lists it (the bytes are in the blob store under `sm3`). */
+export interface AttachmentRef {
+  name: string;
+  sm3: string;
+  size: number;
+  content_type: string;
+}
+
+/** A publication with its latest version's title, summary and review state. */
+export interface Publication {
+  id: string;
+  type: PublicationType | string;
+  type_label: string;
+  state: PublicationState | string;
+  org_unit_id: string | null;
+  latest_version: number;
+  published_version: number | null;
+  publish_at: string | null;
+  withdraw_at: string | null;
+  published_at: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  title: string;
+  summary: string;
+  review_state: ReviewState | string;
+}
+
+export interface VersionInfo {
+  version: number;
+  title: string;
+  author: string;
+  created_at: string;
+  review_state: ReviewState | string;
+  reviewer: string | null;
+  review_note: string | null;
+  reviewed_at: string | null;
+}
+
+export interface ReviewRecord {
+  version: number;
+  decision: 'approved' | 'rejected' | string;
+  reviewer: string;
+  note: string;
+  at: string;
+}
+
+export interface PublicationDetail extends Publication {
+  versions: VersionInfo[];
+  reviews: ReviewRecord[];
+}
+
+export interface PublicationVersion {
+  id: string;
+  version: number;
+  title: string;
+  summary: string;
+  markdown: string;
+  /** Rendered and sanitised by the kernel (cmark-gfm safe mode). */
+  html: string;
+  attachments: AttachmentRef[];
+  author: string;
+  created_at: string;
+  review_state: ReviewState | string;
+  review_note: string | null;
+}
+
+/** What a draft holds: the fields of POST /api/content/publications and PUT …/draft. */
+export interface DraftFields {
+  title: string;
+  summary: string;
+  markdown: string;
+  attachments: AttachmentRef[];
+}
+
+export async function listPublications(type: string, state: string, offset: number, limit: number): Promise<Publication[]> {
+  const data = await request<{ publications?: Publication[] }>(
+    'GET',
+    `/api/content/publications${query({ type, state, offset, limit })}`,
+  );
+  return Array.isArray(data.publications) ? data.publications : [];
+}
+
+export function createPublication(type: PublicationType, fields: DraftFields): Promise<{ id: string; version: number }> {
+  return request<{ id: string; version: number }>('POST', '/api/content/publications', { type, ...fields });
+}
+
+export async function getPublication(id: string): Promise<PublicationDetail> {
+  const p = await request<PublicationDetail>('GET', `/api/content/publications/${encodeURIComponent(id)}`);
+  return { ...p, versions: Array.isArray(p.versions) ? p.versions : [], reviews: Array.isArray(p.reviews) ? p.reviews : [] };
+}
+
+export async function getPublicationVersion(id: string, version: number): Promise<PublicationVersion> {
+  const v = await request<PublicationVersion>('GET', `/api/content/publications/${encodeURIComponent(id)}/versions/${version}`);
+  return { ...v, attachments: Array.isArray(v.attachments) ? v.attachments : [] };
+}
+
+/** Saves the draft (or, after an approval, starts the next version); answers the version number. */
+export function saveDraft(id: string, fields: DraftFields): Promise<{ version: number }> {
+  return request<{ version: number }>('PUT', `/api/content/publications/${encodeURIComponent(id)}/draft`, fields);
+}
+
+export function submitForReview(id: string): Promise<void> {
+  return request<void>('POST', `/api/content/publications/${encodeURIComponent(id)}/submit`, {});
+}
+
+export interface ReviewDecision {
+  decision: 'approve' | 'reject';
+  note?: string;
+  /** UTC ISO 8601; absent: publish now. */
+  publish_at?: string;
+  withdraw_at?: string;
+}
+
+export function reviewPublication(id: string, decision: ReviewDecision): Promise<void> {
+  return request<void>('POST', `/api/content/publications/${encodeURIComponent(id)}/review`, decision);
+}
+
+/** 撤回 now, or at `at` (UTC ISO 8601). */
+export function withdrawPublication(id: string, at?: string): Promise<void> {
+  return request<void>('POST', `/api/content/publications/${encodeURIComponent(id)}/withdraw${query({ at })}`, {});
+}
+
+/** The HTML the kernel will publish for this Markdown (rendered and sanitised there). */
+export async function previewMarkdown(markdown: string): Promise<string> {
+  const data = await request<{ html?: string }>('POST', '/api/content/preview', { markdown });
+  return typeof data.html === 'string' ? data.html : '';
+}
+
+export function uploadAttachment(name: string, contentType: string, dataBase64: string): Promise<AttachmentRef> {
+  return request<AttachmentRef>('POST', '/api/content/attachments', { name, content_type: contentType, data_base64: dataBase64 });
+}
+
+/** A staff download of any version's attachment (a plain link works with the session cookie). */
+export function staffAttachmentUrl(id: string, sm3: string): string {
+  return `/api/content/publications/${encodeURIComponent(id)}/attachments/${encodeURIComponent(sm3)}`;
+}
+
+/** The same download with the admin token, which a plain link cannot send. */
+export async function fetchStaffAttachment(id: string, sm3: string): Promise<Blob> {
+  const res = await send('GET', staffAttachmentUrl(id, sm3), undefined, {
+    Accept: '*/*',
+    ...(adminToken.value ? { Authorization: `Bearer ${adminToken.value}` } : {}),
+  });
+  if (!res.ok) throw await toApiError(res);
+  return res.blob();
+}
+
+export interface PublicEntry {
+  id: string;
+  type: PublicationType | string;
+  type_label: string;
+  published_at: string;
+  title: string;
+  summary: string;
+}
+
+export interface PublicArticle extends PublicEntry {
+  version: number;
+  /** Rendered and sanitised by the kernel (cmark-gfm safe mode). */
+  html: string;
+  attachments: AttachmentRef[];
+}
+
+/** Published content, newest first (public: a stale login does not sign out). */
+export async function listPublic(type: string, offset: number, limit: number): Promise<PublicEntry[]> {
+  const data = await request<{ publications?: PublicEntry[] }>(
+    'GET',
+    `/api/content/public${query({ type, offset, limit })}`,
+    undefined,
+    { auth: false },
+  );
+  return Array.isArray(data.publications) ? data.publications : [];
+}
+
+export async function getPublic(id: string): Promise<PublicArticle> {
+  const a = await request<PublicArticle>('GET', `/api/content/public/${encodeURIComponent(id)}`, undefined, { auth: false });
+  return { ...a, attachments: Array.isArray(a.attachments) ? a.attachments : [] };
+}
+
+export function publicAttachmentUrl(id: string, sm3: string): string {
+  return `/api/content/public/${encodeURIComponent(id)}/attachments/${encodeURIComponent(sm3)}`;
+}
+
+export interface SearchHit {
+  owner: string;
+  id: string;
+  kind: string;
+  title: string;
+  /** Where the web UI shows it, e.g. /content/<id>. */
+  url: string;
+  /** Plain text around the matches. */
+  snippet: string;
+  score: number;
+}
+
+export interface SearchResults {
+  total: number;
+  hits: SearchHit[];
+}
+
+/** 检索 (public): `facet` is "name:value", e.g. "type:notice". */
+export async function search(q: string, kind: string, offset: number, limit: number, facet = ''): Promise<SearchResults> {
+  const data = await request<Partial<SearchResults>>(
+    'GET',
+    `/api/search${query({ q, kind, facet, offset, limit })}`,
+    undefined,
+    { auth: false },
+  );
+  return { total: Number(data.total ?? 0), hits: Array.isArray(data.hits) ? data.hits : [] };
+}

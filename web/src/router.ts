@@ -16,6 +16,16 @@ import AgentsPage from './views/AgentsPage.vue';
 import MandatesPage from './views/MandatesPage.vue';
 import AdminSessionsPage from './views/AdminSessionsPage.vue';
 import AuditPage from './views/AuditPage.vue';
+import MessagesPage from './views/MessagesPage.vue';
+import SubscriptionsPage from './views/SubscriptionsPage.vue';
+import SendMessagePage from './views/SendMessagePage.vue';
+import DeliveriesPage from './views/DeliveriesPage.vue';
+import ContentListPage from './views/ContentListPage.vue';
+import ContentEditPage from './views/ContentEditPage.vue';
+import ContentDetailPage from './views/ContentDetailPage.vue';
+import PublicContentPage from './views/PublicContentPage.vue';
+import PublicArticlePage from './views/PublicArticlePage.vue';
+import SearchPage from './views/SearchPage.vue';
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -66,6 +76,53 @@ export const router = createRouter({
       component: AdminSessionsPage,
       meta: { title: '会话管理', requiresAuth: true, permission: 'admin.sessions.read' },
     },
+    {
+      path: '/admin/content',
+      name: 'content-admin',
+      component: ContentListPage,
+      meta: { title: '内容管理', requiresAuth: true, permission: 'content.read' },
+    },
+    {
+      path: '/admin/content/new',
+      name: 'content-new',
+      component: ContentEditPage,
+      meta: { title: '新建内容', requiresAuth: true, permission: 'content.write' },
+    },
+    {
+      path: '/admin/content/:id',
+      name: 'content-detail',
+      component: ContentDetailPage,
+      meta: { title: '内容详情', requiresAuth: true, permission: 'content.read' },
+    },
+    {
+      path: '/admin/content/:id/edit',
+      name: 'content-edit',
+      component: ContentEditPage,
+      meta: { title: '编辑草稿', requiresAuth: true, permission: 'content.write' },
+    },
+    {
+      path: '/admin/messages',
+      name: 'send-message',
+      component: SendMessagePage,
+      meta: { title: '发送消息', requiresAuth: true, permission: 'messages.send' },
+    },
+    {
+      path: '/admin/deliveries',
+      name: 'deliveries',
+      component: DeliveriesPage,
+      meta: { title: '投递记录', requiresAuth: true, permission: 'messages.deliveries.read' },
+    },
+    { path: '/messages', name: 'messages', component: MessagesPage, meta: { title: '我的消息', requiresAuth: true } },
+    {
+      path: '/messages/subscriptions',
+      name: 'subscriptions',
+      component: SubscriptionsPage,
+      meta: { title: '订阅设置', requiresAuth: true },
+    },
+    // 政务公开 and 检索: public, no login needed.
+    { path: '/content', name: 'public-content', component: PublicContentPage, meta: { title: '政务公开' } },
+    { path: '/content/:id', name: 'public-article', component: PublicArticlePage, meta: { title: '政务公开' } },
+    { path: '/search', name: 'search', component: SearchPage, meta: { title: '检索' } },
     { path: '/audit', name: 'audit', component: AuditPage, meta: { title: '审计日志', requiresAuth: true, permission: 'audit.read' } },
     { path: '/admin/api', name: 'api-docs', component: ApiDocsPage, meta: { title: '接口文档' } },
     { path: '/account', name: 'account', component: AccountPage, meta: { title: '我的账号', requiresAuth: true } },
