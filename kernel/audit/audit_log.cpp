@@ -117,7 +117,7 @@ merkle::Perfect AuditLog::perfect(soci::session& sql) {
 struct AuditLog::Writer {
   std::unique_ptr<soci::session> lease;  // its own connection, outside the pool
   Dialect dialect;
-  long long size = 0, seq = 0, node_index = 0;
+  long long size = 0, count = 0, seq = 0, node_index = 0;
   int node_level = 0;
   AuditEntry entry;
   std::string leaf_hex, node_hex;
@@ -127,7 +127,8 @@ struct AuditLog::Writer {
       : lease(db.open_dedicated()),
         dialect(db.dialect()),
         // The increment takes the append lock and tells the position in one statement.
-        bump((lease->prepare << "UPDATE wb_audit_state SET size = size + 1 WHERE id = 1 RETURNING size", soci::into(size))),
+        bump((lease->prepare << "UPDATE wb_audit_state SET size = size + :n WHERE id = 1 RETURNING size", soci::use(count),
+              soci::into(size))),
         insert_entry((lease->prepare << "INSERT INTO wb_audit_entries (" << kColumns
                                      << ") VALUES (:s, :at, :a, :k, :o, :ac, :ot, :oi, :out, :ip, :rid, :h)",
                       soci::use(seq), soci::use(entry.at), soci::use(entry.actor), soci::use(entry.actor_kind),
@@ -140,55 +141,90 @@ struct AuditLog::Writer {
 
 AuditLog::~AuditLog() = default;
 
+struct AuditLog::Pending {
+  AuditEntry entry;
+  std::int64_t seq = -1;
+  std::exception_ptr error;
+  bool done = false;
+};
+
 std::int64_t AuditLog::append(AuditEntry e) {
-  std::lock_guard lock(append_mutex_);
-  if (!writer_) writer_ = std::make_unique<Writer>(db_);
-  auto& w = *writer_;
-  auto& sql = *w.lease;
+  auto mine = std::make_shared<Pending>();
+  mine->entry = std::move(e);
+  std::unique_lock lock(queue_mutex_);
+  queue_.push_back(mine);
+  while (!mine->done) {
+    if (writing_) {  // another caller is committing a batch; ours may be in the next one
+      written_.wait(lock);
+      continue;
+    }
+    writing_ = true;
+    auto batch = std::move(queue_);
+    queue_.clear();
+    lock.unlock();
+    write_batch(batch);
+    lock.lock();
+    for (auto& p : batch) p->done = true;
+    writing_ = false;
+    written_.notify_all();
+  }
+  if (mine->error) std::rethrow_exception(mine->error);
+  return mine->seq;
+}
+
+void AuditLog::write_batch(std::vector<std::shared_ptr<Pending>>& batch) {
   try {
+    if (!writer_) writer_ = std::make_unique<Writer>(db_);
+    auto& w = *writer_;
+    auto& sql = *w.lease;
     WriteTransaction tx(sql, w.dialect);
+    w.count = static_cast<long long>(batch.size());
     w.bump.execute(true);
     while (w.bump.fetch()) {
     }  // step to its end, so SQLite does not count it as in progress at COMMIT
-    auto n = static_cast<std::uint64_t>(w.size - 1);  // the new entry's position = the size before it
-    if (n != edge_size_) {  // first append here, or another node appended: read the right edge
+    auto first = static_cast<std::uint64_t>(w.size - w.count);  // the positions are first .. size-1
+    if (first != edge_size_) {  // first append here, or another node appended: read the right edge
       auto lookup = perfect(sql);
       edge_.assign(64, merkle::Hash{});
       std::uint64_t start = 0;
       for (int level = 63; level >= 0; --level)
-        if (n >> level & 1) {
+        if (first >> level & 1) {
           edge_[static_cast<std::size_t>(level)] = lookup(static_cast<unsigned>(level), start >> level);
           start += std::uint64_t{1} << level;
         }
     }
-    e.seq = static_cast<std::int64_t>(n);
-    if (e.at.empty()) e.at = utc_now_iso();
-    auto leaf = leaf_hash(e);
-    w.entry = std::move(e);
-    w.seq = static_cast<long long>(n);
-    w.leaf_hex = merkle::hex(leaf);
-    w.insert_entry.execute(true);
-    // Store every complete subtree this leaf closes (it is the right child at each such level).
     auto edge = edge_;
-    merkle::Hash h = leaf;
-    unsigned level = 0;
-    for (std::uint64_t idx = n; idx & 1; idx >>= 1) {
-      h = sm3_.node(edge[level], h);
-      ++level;
-      w.node_level = static_cast<int>(level);
-      w.node_index = static_cast<long long>(idx >> 1);
-      w.node_hex = merkle::hex(h);
-      w.insert_node.execute(true);
+    std::uint64_t n = first;
+    for (auto& p : batch) {
+      p->entry.seq = static_cast<std::int64_t>(n);
+      if (p->entry.at.empty()) p->entry.at = utc_now_iso();
+      auto leaf = leaf_hash(p->entry);
+      w.entry = p->entry;
+      w.seq = static_cast<long long>(n);
+      w.leaf_hex = merkle::hex(leaf);
+      w.insert_entry.execute(true);
+      // Store every complete subtree this leaf closes (it is the right child at each such level).
+      merkle::Hash h = leaf;
+      unsigned level = 0;
+      for (std::uint64_t idx = n; idx & 1; idx >>= 1) {
+        h = sm3_.node(edge[level], h);
+        ++level;
+        w.node_level = static_cast<int>(level);
+        w.node_index = static_cast<long long>(idx >> 1);
+        w.node_hex = merkle::hex(h);
+        w.insert_node.execute(true);
+      }
+      edge[level] = h;
+      ++n;
     }
-    edge[level] = h;
     tx.commit();
     edge_ = std::move(edge);
-    edge_size_ = n + 1;
-    return w.entry.seq;
+    edge_size_ = n;
+    for (auto& p : batch) p->seq = p->entry.seq;
   } catch (...) {
     edge_size_ = UINT64_MAX;  // nothing committed: read the edge again next time
     writer_.reset();          // and start from a fresh connection and statements
-    throw;
+    for (auto& p : batch) p->error = std::current_exception();
   }
 }
 

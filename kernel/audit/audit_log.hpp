@@ -11,7 +11,9 @@
 // Thread-safe (through the database).
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -60,10 +62,12 @@ class AuditLog {
  public:
   explicit AuditLog(SqlDatabase& db);
   ~AuditLog();
-  // Appends in its own transaction; returns the entry's sequence number. Appends of this
-  // process go through one connection kept for them, with prepared statements, and the
-  // right edge of the tree (one hash per level) is kept in memory, so an append reads
-  // nothing; when another node appended in between, the edge is read again.
+  // Appends durably (committed when it returns); returns the entry's sequence number.
+  // Appends of this process go through one connection kept for them, with prepared
+  // statements, and the right edge of the tree (one hash per level) is kept in memory, so an
+  // append reads nothing (when another node appended in between, the edge is read again).
+  // Concurrent appends are committed together (group commit): the first caller writes
+  // everything queued in one transaction while the others wait for that commit.
   std::int64_t append(AuditEntry entry);
   TreeHead head();
   TreeHead head_at(std::uint64_t size);
@@ -82,10 +86,15 @@ class AuditLog {
 
  private:
   struct Writer;
+  struct Pending;
   merkle::Perfect perfect(soci::session& sql);
+  void write_batch(std::vector<std::shared_ptr<Pending>>& batch);
   SqlDatabase& db_;
   merkle::Hasher sm3_{"SM3"};
-  std::mutex append_mutex_;         // one append at a time in this process
+  std::mutex queue_mutex_;  // guards queue_ and writing_
+  std::condition_variable written_;
+  std::vector<std::shared_ptr<Pending>> queue_;
+  bool writing_ = false;            // a caller is writing a batch (the writer below is its alone)
   std::unique_ptr<Writer> writer_;  // created at the first append
   std::uint64_t edge_size_ = UINT64_MAX;  // the log size the edge below belongs to (MAX: unknown)
   std::vector<merkle::Hash> edge_;        // edge_[level]: the complete subtree at the right edge, where size has that bit
