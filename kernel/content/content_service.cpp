@@ -340,22 +340,26 @@ json ContentService::detail(const std::string& id) {
   json out = publication_json(r);
   out["versions"] = json::array();
   soci::rowset<soci::row> versions =
-      (s->prepare << "SELECT version, title, author, created_at, review_state, reviewer, review_note, reviewed_at"
-                     " FROM wb_publication_versions WHERE publication_id = :i ORDER BY version DESC",
+      (s->prepare << "SELECT v.version, v.title, v.author, v.created_at, v.review_state, v.reviewer, v.review_note,"
+                     " v.reviewed_at, au.display_name, rv.display_name FROM wb_publication_versions v"
+                     " LEFT JOIN wb_accounts au ON au.id = v.author LEFT JOIN wb_accounts rv ON rv.id = v.reviewer"
+                     " WHERE v.publication_id = :i ORDER BY v.version DESC",
        soci::use(id));
   for (auto& v : versions)
     out["versions"].push_back({{"version", row_integer(v, 0)}, {"title", v.get<std::string>(1)},
                                {"author", v.get<std::string>(2)}, {"created_at", v.get<std::string>(3)},
                                {"review_state", v.get<std::string>(4)}, {"reviewer", optional_text(v, 5)},
-                               {"review_note", optional_text(v, 6)}, {"reviewed_at", optional_text(v, 7)}});
+                               {"review_note", optional_text(v, 6)}, {"reviewed_at", optional_text(v, 7)},
+                               {"author_name", optional_text(v, 8)}, {"reviewer_name", optional_text(v, 9)}});
   out["reviews"] = json::array();
-  soci::rowset<soci::row> reviews = (s->prepare << "SELECT version, decision, reviewer, note, at FROM wb_publication_reviews"
-                                                   " WHERE publication_id = :i ORDER BY at DESC",
+  soci::rowset<soci::row> reviews = (s->prepare << "SELECT r.version, r.decision, r.reviewer, r.note, r.at, a.display_name"
+                                                   " FROM wb_publication_reviews r LEFT JOIN wb_accounts a ON a.id = r.reviewer"
+                                                   " WHERE r.publication_id = :i ORDER BY r.at DESC",
                                      soci::use(id));
   for (auto& v : reviews)
     out["reviews"].push_back({{"version", row_integer(v, 0)}, {"decision", v.get<std::string>(1)},
                               {"reviewer", v.get<std::string>(2)}, {"note", v.get<std::string>(3)},
-                              {"at", v.get<std::string>(4)}});
+                              {"at", v.get<std::string>(4)}, {"reviewer_name", optional_text(v, 5)}});
   return out;
 }
 

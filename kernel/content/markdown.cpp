@@ -25,6 +25,23 @@ struct CharFree {
 // CMARK_OPT_DEFAULT is the safe mode (CMARK_OPT_UNSAFE is never set here); invalid UTF-8 is replaced.
 constexpr int kOptions = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8;
 
+// Table markup (| cells | and |---| rows) is not text: pipes become spaces, rule rows go.
+std::string searchable(std::string text) {
+  std::string out;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    auto end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(at, end - at);
+    at = end + 1;
+    if (line.find('|') != std::string::npos && line.find_first_not_of("|-: ") == std::string::npos) continue;
+    for (auto& c : line)
+      if (c == '|') c = ' ';
+    out += line + "\n";
+  }
+  return out;
+}
+
 }  // namespace
 
 RenderedMarkdown render_markdown(std::string_view source) {
@@ -38,7 +55,7 @@ RenderedMarkdown render_markdown(std::string_view source) {
   std::unique_ptr<char, CharFree> html(
       cmark_render_html(doc.get(), kOptions, cmark_parser_get_syntax_extensions(parser.get())));
   std::unique_ptr<char, CharFree> text(cmark_render_plaintext(doc.get(), kOptions, 0));
-  return {html ? html.get() : "", text ? text.get() : ""};
+  return {html ? html.get() : "", searchable(text ? text.get() : "")};
 }
 
 }  // namespace wangban::kernel

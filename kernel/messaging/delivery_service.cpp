@@ -159,7 +159,8 @@ json DeliveryService::list(const std::string& status, const std::string& message
   auto s = db_.session();
   soci::rowset<soci::row> rows =
       (s->prepare << "SELECT d.id, d.message_id, d.account_id, d.channel, d.address, d.status, d.attempts, d.last_error,"
-                     " m.title, m.created_at FROM wb_deliveries d JOIN wb_messages m ON m.id = d.message_id"
+                     " m.title, m.created_at, a.display_name FROM wb_deliveries d JOIN wb_messages m ON m.id = d.message_id"
+                     " JOIN wb_accounts a ON a.id = d.account_id"
                      " WHERE (:s1 = '' OR d.status = :s2) AND (:m1 = '' OR d.message_id = :m2)"
                      " ORDER BY m.created_ms DESC, d.id LIMIT :l",
        soci::use(status, "s1"), soci::use(status, "s2"), soci::use(message_id, "m1"), soci::use(message_id, "m2"),
@@ -171,7 +172,7 @@ json DeliveryService::list(const std::string& status, const std::string& message
                    {"address", r.get<std::string>(4)}, {"status", r.get<std::string>(5)},
                    {"attempts", row_integer(r, 6)}, {"last_error", r.get<std::string>(7)},
                    {"title", r.get<std::string>(8)}, {"created_at", r.get<std::string>(9)},
-                   {"attempt_log", json::array()}});
+                   {"account_name", r.get<std::string>(10)}, {"attempt_log", json::array()}});
   for (auto& d : out) {
     std::string id = d["id"];
     soci::rowset<soci::row> attempts = (s->prepare << "SELECT attempt, at, outcome, detail FROM wb_delivery_attempts"

@@ -115,6 +115,26 @@ void register_messaging_routes(Router& router, Database& db, MessageService& mes
         return Response::json({{"id", id}}, 201);
       });
 
+  add("GET", "/api/messages/directory", "messages.send",
+      "收件人目录：工作人员账号、机构和角色 (who a sender may address: staff accounts, org units, roles)", "",
+      [&db](const Request&) {
+        auto s = db.session();
+        json accounts = json::array(), units = json::array(), roles = json::array();
+        soci::rowset<soci::row> a = (s->prepare << "SELECT a.id, a.display_name, o.name FROM wb_accounts a LEFT JOIN"
+                                                   " wb_org_units o ON o.id = a.org_unit_id WHERE a.kind = 'staff'"
+                                                   " AND a.disabled = 0 ORDER BY o.path, a.display_name");
+        for (auto& r : a)
+          accounts.push_back({{"id", r.get<std::string>(0)}, {"display_name", r.get<std::string>(1)},
+                              {"org_name", r.get_indicator(2) == soci::i_null ? json(nullptr) : json(r.get<std::string>(2))}});
+        soci::rowset<soci::row> o = (s->prepare << "SELECT id, name, level, path FROM wb_org_units ORDER BY path");
+        for (auto& r : o)
+          units.push_back({{"id", r.get<std::string>(0)}, {"name", r.get<std::string>(1)}, {"level", r.get<std::string>(2)},
+                           {"path", r.get<std::string>(3)}});
+        soci::rowset<soci::row> ro = (s->prepare << "SELECT name, title FROM wb_roles ORDER BY name");
+        for (auto& r : ro) roles.push_back({{"name", r.get<std::string>(0)}, {"title", r.get<std::string>(1)}});
+        return Response::json({{"accounts", accounts}, {"org_units", units}, {"roles", roles}});
+      });
+
   add("GET", "/api/admin/deliveries", "messages.deliveries.read",
       "邮件和短信的投递记录及每次尝试 (deliveries with every attempt; ?status=, ?message_id=, ?limit=)", "",
       [&deliveries](const Request& req) {

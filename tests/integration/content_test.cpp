@@ -146,6 +146,8 @@ TEST_CASE("draft, review by someone else, publish, new version, reject, approve,
   CHECK(detail["reviews"][1]["decision"] == "rejected");
   CHECK(detail["reviews"][1]["note"] == "请注明文件依据");
   CHECK(detail["reviews"][0]["decision"] == "approved");
+  CHECK(detail["reviews"][0]["reviewer_name"] == "李四");  // names, so editors need not read the account list
+  CHECK(detail["versions"][0]["author_name"] == "张三");
   auto v1 = body_of(t.as(t.clerk).Get("/api/content/publications/" + id + "/versions/1"));
   CHECK(v1["markdown"].get<std::string>().find("上年平均工资") != std::string::npos);  // previous versions viewable
 

@@ -175,6 +175,18 @@ TEST_CASE("in-site messages reach an account, an organisation subtree and the ho
   CHECK(titles(t.inbox(auditor)) == std::vector<std::string>{"给审计员"});
   CHECK(t.as(clerk).Post("/api/admin/messages", R"({"to":{"kind":"account","id":"x"},"title":"t"})", "application/json")
             ->status == 403);
+
+  // Senders pick recipients from the directory without holding the account administration.
+  REQUIRE(t.k->client(true).Put("/api/admin/roles/sender", R"({"title":"发信人","permissions":["messages.send"]})",
+                                "application/json")->status == 204);
+  REQUIRE(t.k->client(true).Post("/api/admin/assignments",
+                                 json{{"account_id", kAuditor}, {"role", "sender"}, {"org_unit_id", kXihu}}.dump(),
+                                 "application/json")->status == 204);
+  auto directory = body_of(t.as(t.staff("auditor")).Get("/api/messages/directory"));
+  CHECK(directory["accounts"].size() == 5);
+  CHECK(std::any_of(directory["roles"].begin(), directory["roles"].end(), [](const json& r) { return r["name"] == "clerk"; }));
+  CHECK(directory["org_units"].size() == 6);
+  CHECK(t.as(clerk).Get("/api/messages/directory")->status == 403);
 }
 
 TEST_CASE("a plugin tells the applicant and publishes to subscribers in the transaction of its change") {

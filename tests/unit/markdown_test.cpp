@@ -89,6 +89,8 @@ TEST_CASE("Markdown with the GFM table and strikethrough extensions becomes HTML
   CHECK(unsafe_parts(r.html).empty());
   CHECK(r.text.find("受理条件") != std::string::npos);
   CHECK(r.text.find("<") == std::string::npos);
+  CHECK(r.text.find("|") == std::string::npos);  // table markup is not searchable text
+  CHECK(r.text.find("身份证") != std::string::npos);
 }
 
 TEST_CASE("known XSS payloads come out harmless") {
