@@ -22,6 +22,7 @@
 #include "identity/identity_routes.hpp"
 #include "content/content_routes.hpp"
 #include "content/content_service.hpp"
+#include "content/demo_content.hpp"
 #include "identity/identity_service.hpp"
 #include "messaging/delivery_service.hpp"
 #include "messaging/live_push.hpp"
@@ -166,6 +167,7 @@ void Kernel::start() {
   register_content_routes(k.router, *k.content, *k.search);
   k.deliveries->attach(*k.events);
   k.search->start();
+  if (k.config.database.demo_data) seed_demo_content(*k.content);
   k.plugins->start();
   k.events->start();
   k.live->start();

@@ -241,32 +241,47 @@ TEST_CASE("attachments: checked type, kept as blobs, public only with the publis
 
 TEST_CASE("published HTML carries no script, and the search index finds Chinese text and filters by kind") {
   ContentKernel t;
-  auto id = t.create("faq", "新生儿落户需要哪些材料",
-                     "<script>alert(1)</script>\n\n[点我](javascript:alert(1))\n\n需要出生医学证明和父母户口簿。<img src=x onerror=alert(1)>");
+  auto id = t.create("faq", "光荣证补办需要哪些材料",
+                     "<script>alert(1)</script>\n\n[点我](javascript:alert(1))\n\n需要独生子女证明和父母户口簿。<img src=x onerror=alert(1)>");
   CHECK(t.post(t.clerk, "/api/content/publications/" + id + "/submit") == 204);
   CHECK(t.post(t.approver, "/api/content/publications/" + id + "/review", {{"decision", "approve"}}) == 204);
   std::string html = body_of(t.k.client().Get("/api/content/public/" + id))["html"];
   CHECK(html.find("<script") == std::string::npos);
   CHECK(html.find("onerror") == std::string::npos);
   CHECK(html.find("javascript:") == std::string::npos);
-  CHECK(html.find("出生医学证明") != std::string::npos);
+  CHECK(html.find("独生子女证明") != std::string::npos);
 
-  auto other = t.create("notice", "出生医学证明办理时间调整", "窗口办理时间调整为工作日。");
+  auto other = t.create("notice", "独生子女证明办理时间调整", "窗口办理时间调整为工作日。");
   CHECK(t.post(t.clerk, "/api/content/publications/" + other + "/submit") == 204);
   CHECK(t.post(t.approver, "/api/content/publications/" + other + "/review", {{"decision", "approve"}}) == 204);
-  REQUIRE(wait_until([&] { return t.search("q=%E5%87%BA%E7%94%9F%E5%8C%BB%E5%AD%A6")["hits"].size() == 2; },  // 出生医学
+  REQUIRE(wait_until([&] { return t.search("q=%E7%8B%AC%E7%94%9F%E5%AD%90%E5%A5%B3")["hits"].size() == 2; },  // 独生子女
                      std::chrono::seconds(10)));
-  auto faq_only = t.search("q=%E5%87%BA%E7%94%9F%E5%8C%BB%E5%AD%A6&kind=faq")["hits"];
+  auto faq_only = t.search("q=%E7%8B%AC%E7%94%9F%E5%AD%90%E5%A5%B3&kind=faq")["hits"];
   REQUIRE(faq_only.size() == 1);
   CHECK(faq_only[0]["id"] == id);
   CHECK(faq_only[0]["url"] == "/content/" + id);
-  CHECK(faq_only[0]["snippet"].get<std::string>().find("出生医学证明") != std::string::npos);
-  CHECK(t.search("q=%E5%87%BA%E7%94%9F&facet=type:notice")["hits"][0]["id"] == other);  // 出生
+  CHECK(faq_only[0]["snippet"].get<std::string>().find("独生子女证明") != std::string::npos);
+  CHECK(t.search("q=%E7%8B%AC%E7%94%9F&facet=type:notice")["hits"][0]["id"] == other);  // 独生
   CHECK(t.search("q=%E8%88%AA%E5%A4%A9%E9%A3%9E%E6%9C%BA")["hits"].empty());          // 航天飞机: nowhere
 
   // A node whose index is lost rebuilds it from the database at start.
   t.k.terminate();
   fs::remove_all(t.k.dir() / "var" / "search");
   t.k.start();
-  CHECK(t.search("q=%E5%87%BA%E7%94%9F%E5%8C%BB%E5%AD%A6")["hits"].size() == 2);
+  CHECK(t.search("q=%E7%8B%AC%E7%94%9F%E5%AD%90%E5%A5%B3")["hits"].size() == 2);
+}
+
+TEST_CASE("the demo data publishes a few notices, a policy, an FAQ and a guide through the real workflow") {
+  ContentKernel t;
+  auto all = body_of(t.k.client().Get("/api/content/public"))["publications"];
+  CHECK(all.size() == 5);
+  auto notices = body_of(t.k.client().Get("/api/content/public?type=notice"))["publications"];
+  CHECK(notices.size() == 2);
+  std::string id = notices[notices.size() - 1]["id"];  // the oldest: the New Year opening hours
+  auto item = body_of(t.k.client().Get("/api/content/public/" + id));
+  CHECK(item["html"].get<std::string>().find("<table>") != std::string::npos);
+  auto detail = body_of(t.as(t.clerk).Get("/api/content/publications/" + id));
+  CHECK(detail["versions"][0]["author_name"] == "张三");  // written by the demo editor,
+  CHECK(detail["reviews"][0]["reviewer_name"] == "李四");  // approved by the demo reviewer
+  CHECK(wait_until([&] { return t.found("元旦", id); }, std::chrono::seconds(10)));
 }
