@@ -148,6 +148,7 @@ void Kernel::open(bool migrate) {
 void Kernel::start() {
   auto& k = *impl_;
   k.identity = std::make_unique<IdentityService>(*k.database, k.config.identity, k.admin_token, named_logger("identity"));
+  k.identity->refresh_crls();
   k.router.set_resolver([identity = k.identity.get()](const HttpRequest& req) { return identity->resolve(req); });
   k.router.set_audit([audit = k.audit.get()](const Principal& who, const std::string& ip, const std::string& request_id,
                                              const std::string& route, const std::string& owner, const std::string& path,
@@ -178,6 +179,9 @@ void Kernel::start() {
                          [m = k.messages.get(), days = k.config.messaging.retention_days, log = k.log] {
                            if (int n = m->purge_older_than(days)) log->info("deleted {} messages older than {} days", n, days);
                          });
+  if (!k.config.identity.crl_urls.empty())
+    k.kernel_timers->every("identity.crls", std::chrono::seconds(k.identity->crl_refresh_seconds()),
+                           [id = k.identity.get()] { id->refresh_crls(); });
   k.kernel_timers->every("audit.tree_head", std::chrono::seconds(k.config.trust.tree_head_interval_seconds),
                          [log = k.audit_log.get(), key = k.signing_key.get()] { log->sign_head(*key, true); });
   k.kernel_timers->every("content.schedule", std::chrono::seconds(5), [c = k.content.get()] { c->apply_schedule(); });

@@ -113,6 +113,8 @@ const std::vector<Key>& keys() {
     i_("identity", "argon2_parallelism", 1, 64, [](KernelConfig& c) -> auto& { return c.identity.argon2_parallelism; });
     pl_("identity", "trust_anchors", [](KernelConfig& c) -> auto& { return c.identity.trust_anchors; });
     pl_("identity", "crl_files", [](KernelConfig& c) -> auto& { return c.identity.crl_files; });
+    l_("identity", "crl_urls", [](KernelConfig& c) -> auto& { return c.identity.crl_urls; });
+    i_("identity", "crl_refresh_seconds", 10, 604800, [](KernelConfig& c) -> auto& { return c.identity.crl_refresh_seconds; });
     s_("identity", "oidc_issuer", [](KernelConfig& c) -> auto& { return c.identity.oidc_issuer; });
     s_("identity", "oidc_client_id", [](KernelConfig& c) -> auto& { return c.identity.oidc_client_id; });
     s_("identity", "oidc_client_secret", [](KernelConfig& c) -> auto& { return c.identity.oidc_client_secret; });

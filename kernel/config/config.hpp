@@ -77,6 +77,8 @@ struct IdentityConfig {
   int argon2_parallelism = 1;            // Argon2id lanes
   std::vector<std::filesystem::path> trust_anchors;  // PEM CA files for certificate login; none: disabled
   std::vector<std::filesystem::path> crl_files;      // PEM CRLs checked in certificate login
+  std::vector<std::string> crl_urls;                 // CRLs fetched over HTTP(S) (PEM or DER)
+  int crl_refresh_seconds = 3600;                    // how often the CRL URLs are fetched again
   int nonce_seconds = 120;               // how long a certificate-login challenge stays valid
   std::string oidc_issuer;               // upstream real-name authority (OpenID provider); empty: off
   std::string oidc_client_id;            // our client id there

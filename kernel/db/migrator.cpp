@@ -375,7 +375,6 @@ CREATE TABLE wb_audit_tree_heads (
   key_id CHAR(64) NOT NULL,
   signature TEXT NOT NULL,
   PRIMARY KEY (size, timestamp_ms));
-INSERT INTO wb_role_permissions (role, permission) VALUES ('auditor', 'audit.sign');
 )sql"},
   };
 }

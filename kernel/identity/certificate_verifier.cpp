@@ -81,27 +81,29 @@ bool crl_signed_by(X509_CRL* crl, EVP_PKEY* issuer_key) {
 
 struct CertificateVerifier::Impl {
   std::unique_ptr<X509_STORE, StoreFree> store{X509_STORE_new()};
-  std::vector<std::unique_ptr<X509_CRL, CrlFree>> crls;
+  std::vector<std::unique_ptr<X509_CRL, CrlFree>> crls;  // from files
   bool enabled = false;
+  std::mutex url_mutex;
+  std::map<std::string, std::shared_ptr<X509_CRL>> url_crls;  // url -> last good CRL (null: none yet)
 };
 
 namespace {
 
 // Checks each certificate of a verified chain against the CRLs of its issuer.
-void check_revocation(const std::vector<std::unique_ptr<X509_CRL, CrlFree>>& crls, STACK_OF(X509)* chain) {
+void check_revocation(const std::vector<X509_CRL*>& crls, STACK_OF(X509)* chain) {
   int n = sk_X509_num(chain);
   for (int i = 0; i + 1 < n; ++i) {
     X509* cert = sk_X509_value(chain, i);
     X509* issuer = sk_X509_value(chain, i + 1);
     for (auto& crl : crls) {
-      if (X509_NAME_cmp(X509_CRL_get_issuer(crl.get()), X509_get_subject_name(issuer)) != 0) continue;
-      if (!crl_signed_by(crl.get(), X509_get0_pubkey(issuer)))
+      if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(issuer)) != 0) continue;
+      if (!crl_signed_by(crl, X509_get0_pubkey(issuer)))
         refuse("auth.cert_untrusted", "证书吊销列表的签名无效 (the CRL is not signed by the certificate's issuer)");
-      const ASN1_TIME* next = X509_CRL_get0_nextUpdate(crl.get());
+      const ASN1_TIME* next = X509_CRL_get0_nextUpdate(crl);
       if (next && X509_cmp_current_time(next) < 0)
         refuse("auth.cert_untrusted", "证书吊销列表已过期，无法确认证书状态 (the CRL is past its next update)");
       X509_REVOKED* entry = nullptr;
-      if (X509_CRL_get0_by_serial(crl.get(), &entry, X509_get_serialNumber(cert)) == 1)
+      if (X509_CRL_get0_by_serial(crl, &entry, X509_get_serialNumber(cert)) == 1)
         refuse("auth.cert_revoked", "证书已被吊销 (certificate revoked)");
     }
   }
@@ -128,6 +130,22 @@ CertificateVerifier::CertificateVerifier(const std::vector<std::filesystem::path
 
 CertificateVerifier::~CertificateVerifier() = default;
 bool CertificateVerifier::enabled() const { return impl_->enabled; }
+
+void CertificateVerifier::expect_url_crls(const std::vector<std::string>& urls) {
+  std::lock_guard lock(impl_->url_mutex);
+  for (auto& u : urls) impl_->url_crls.emplace(u, nullptr);
+}
+
+void CertificateVerifier::set_url_crl(const std::string& url, const std::string& bytes) {
+  std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(bytes.data(), static_cast<int>(bytes.size())));
+  X509_CRL* crl = bytes.find("-----BEGIN X509 CRL-----") != std::string::npos
+                      ? PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr)
+                      : d2i_X509_CRL_bio(bio.get(), nullptr);
+  ERR_clear_error();
+  if (!crl) throw std::runtime_error("the answer from " + url + " is not a CRL (PEM or DER)");
+  std::lock_guard lock(impl_->url_mutex);
+  impl_->url_crls[url] = std::shared_ptr<X509_CRL>(crl, X509_CRL_free);
+}
 
 CertificateSubject CertificateVerifier::verify(const std::vector<std::string>& chain_pem, const std::string& message,
                                                const std::string& signature) const {
@@ -156,7 +174,19 @@ CertificateSubject CertificateVerifier::verify(const std::vector<std::string>& c
       default: refuse("auth.cert_untrusted", "证书不是由受信任的机构签发 (" + why + ")");
     }
   }
-  check_revocation(impl_->crls, X509_STORE_CTX_get0_chain(ctx.get()));
+  std::vector<X509_CRL*> crls;
+  std::vector<std::shared_ptr<X509_CRL>> held;  // keeps fetched CRLs alive while checking
+  for (auto& c : impl_->crls) crls.push_back(c.get());
+  {
+    std::lock_guard lock(impl_->url_mutex);
+    for (auto& [url, crl] : impl_->url_crls) {
+      if (!crl)
+        refuse("auth.crl_unavailable", "暂时无法获取证书吊销列表，请稍后再试 (the CRL at " + url + " has not been fetched)");
+      held.push_back(crl);
+      crls.push_back(crl.get());
+    }
+  }
+  check_revocation(crls, X509_STORE_CTX_get0_chain(ctx.get()));
   // 2. The leaf may sign.
   if ((X509_get_extension_flags(leaf.get()) & EXFLAG_KUSAGE) && !(X509_get_key_usage(leaf.get()) & KU_DIGITAL_SIGNATURE))
     refuse("auth.cert_key_usage", "证书的密钥用途不允许数字签名 (key usage lacks digitalSignature)");

@@ -6,12 +6,16 @@
 // usage (when present) must allow digital signatures, and the signature over
 // the nonce must verify with the leaf's key: SM2 with SM3 and the standard
 // distinguishing ID "1234567812345678" (GB/T 35276), or ECDSA/RSA with
-// SHA-256. Each refusal is a Problem 401 with its own code. Immutable after
-// construction; thread-safe.
+// SHA-256. Each refusal is a Problem 401 with its own code. CRLs come from
+// files (read once) and from URLs (fetched by the caller, set_url_crl()); while a
+// configured URL has never delivered a CRL, logins are refused (fail closed).
+// Thread-safe.
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -31,6 +35,11 @@ class CertificateVerifier {
   CertificateVerifier(const std::vector<std::filesystem::path>& anchors, const std::vector<std::filesystem::path>& crls);
   ~CertificateVerifier();
   bool enabled() const;
+  // URLs whose CRLs must be present before any login is accepted.
+  void expect_url_crls(const std::vector<std::string>& urls);
+  // Replaces the CRL last fetched from `url` (PEM or DER). Throws std::runtime_error when
+  // `bytes` is not a CRL; the previous one stays then.
+  void set_url_crl(const std::string& url, const std::string& bytes);
   // `chain_pem`: the leaf first, then intermediates. `signature`: raw signature bytes over `message`.
   CertificateSubject verify(const std::vector<std::string>& chain_pem, const std::string& message,
                             const std::string& signature) const;

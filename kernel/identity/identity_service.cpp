@@ -13,6 +13,7 @@
 #include "identity/oidc_client.hpp"
 #include "identity/password.hpp"
 #include "util/digest.hpp"
+#include "util/http_fetch.hpp"
 #include "wangban/problem.hpp"
 
 namespace wangban::kernel {
@@ -85,7 +86,22 @@ IdentityService::IdentityService(Database& db, const IdentityConfig& config, std
       dummy_hash_(hash_password(random_hex(16), params(config))),
       certificates_(std::make_unique<CertificateVerifier>(config.trust_anchors, config.crl_files)),
       oidc_(std::make_unique<OidcClient>(config)),
-      log_(std::move(log)) {}
+      log_(std::move(log)) {
+  certificates_->expect_url_crls(config_.crl_urls);
+}
+
+int IdentityService::refresh_crls() {
+  int fetched = 0;
+  for (auto& url : config_.crl_urls) {
+    try {
+      certificates_->set_url_crl(url, http_get(url, 20));
+      ++fetched;
+    } catch (const std::exception& e) {
+      log_->warn("cannot refresh the CRL: {}", e.what());
+    }
+  }
+  return fetched;
+}
 
 IdentityService::~IdentityService() = default;
 

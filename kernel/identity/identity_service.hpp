@@ -64,6 +64,10 @@ class IdentityService {
   // Throws Problem 401 (auth.login_failed) or 429 (auth.locked) with the same text whether or not the name exists.
   LoginResult password_login(const std::string& username, const std::string& password, const std::string& client_ip,
                              const std::string& user_agent);
+  // Fetches the configured CRL URLs (identity.crl_urls); failures are logged and the last
+  // good CRL stays. Returns how many were fetched.
+  int refresh_crls();
+  int crl_refresh_seconds() const { return config_.crl_refresh_seconds; }
   // A one-time challenge for certificate login, valid for identity.nonce_seconds.
   std::pair<std::string, long long> new_nonce();
   // Digital-certificate login: the nonce must be fresh and unused, the certificate chain

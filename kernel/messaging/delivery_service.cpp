@@ -1,9 +1,6 @@
 // DeliveryService: planning deliveries from the outbox event and sending the due ones.
 #include "messaging/delivery_service.hpp"
 
-#include <mutex>
-
-#include <curl/curl.h>
 #include <nlohmann/json.hpp>
 #include <soci/soci.h>
 #include <spdlog/spdlog.h>
@@ -14,6 +11,7 @@
 #include "messaging/sms_gateway.hpp"
 #include "messaging/smtp_sender.hpp"
 #include "util/digest.hpp"
+#include "util/http_fetch.hpp"
 #include "util/text.hpp"
 
 namespace wangban::kernel {
@@ -26,8 +24,7 @@ using json = nlohmann::json;
 DeliveryService::DeliveryService(Database& db, const MessagingConfig& config, std::string public_url,
                                  std::shared_ptr<spdlog::logger> log)
     : db_(db), config_(config), public_url_(std::move(public_url)), log_(std::move(log)) {
-  static std::once_flag curl_once;
-  std::call_once(curl_once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  ensure_curl();
   if (!config_.smtp_url.empty())
     channels_["email"] = std::make_shared<SmtpSender>(SmtpOptions{config_.smtp_url, config_.smtp_from, config_.smtp_username,
                                                                   config_.smtp_password, config_.delivery_timeout_seconds});

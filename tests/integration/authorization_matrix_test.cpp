@@ -56,7 +56,7 @@ struct MatrixKernel {
     callers["clerk of another county"] = {"clerk of another county", staff("clerk2"),
                                           {"greeting.write", "casebook.case.read", "casebook.case.accept"}};
     callers["approver"] = {"approver", staff("approver"), {"casebook.case.read"}};
-    callers["auditor"] = {"auditor", staff("auditor"), {"audit.read", "audit.sign"}};
+    callers["auditor"] = {"auditor", staff("auditor"), {"audit.read"}};
     callers["natural person"] = {"natural person", person("张三", "11010519491231002X", 10), {}};
     auto agent_token = person("李四", "440524188001010014", 11);
     // A legal person authorises 李四, who then acts for it.

@@ -1,6 +1,8 @@
 // Digital-certificate login: a natural person signs the server's one-time nonce with the key
 // of an SM2 certificate (ECDSA accepted); every refusal has its own problem code.
+#include <atomic>
 #include <fstream>
+#include <thread>
 
 #include "support.hpp"
 #include "test_pki.hpp"
@@ -21,13 +23,15 @@ struct CertKernel {
   PluginFolder folder{{"greeting"}};
   std::unique_ptr<KernelProcess> k;
 
-  CertKernel() {
+  // With `crl_url`, the CRL is published there instead of being a file.
+  explicit CertKernel(const std::string& crl_url = "") {
     fs::create_directories(dir);
     std::ofstream(dir / "root.pem") << testpki::pem(root.get());
     std::ofstream(dir / "crl.pem") << testpki::crl_pem(root.get(), root_key.get(), {revoked.get()});
     auto o = options(folder, {"greeting"});
     o.env["WANGBAN_IDENTITY_TRUST_ANCHORS"] = (dir / "root.pem").string();
-    o.env["WANGBAN_IDENTITY_CRL_FILES"] = (dir / "crl.pem").string();
+    if (crl_url.empty()) o.env["WANGBAN_IDENTITY_CRL_FILES"] = (dir / "crl.pem").string();
+    else o.env["WANGBAN_IDENTITY_CRL_URLS"] = crl_url;
     k = std::make_unique<KernelProcess>(o);
   }
   ~CertKernel() { fs::remove_all(dir); }
@@ -238,4 +242,48 @@ TEST_CASE("a legal person completes its registration data: a date in the future 
   CHECK(p["legal"]["name"] == "西湖区测试服务中心");
   CHECK(p["legal"]["legal_representative"] == "王五");
   CHECK(p["legal"]["registered_date"] == "2016-02-29");
+}
+
+TEST_CASE("a CRL published at a URL is fetched and applied, and while it cannot be fetched logins are refused") {
+  std::atomic<bool> available{false};
+  std::string crl;  // set before the CRL is made available
+  httplib::Server publisher;
+  publisher.Get("/ca.crl", [&](const httplib::Request&, httplib::Response& res) {
+    if (!available) {
+      res.status = 503;
+      return;
+    }
+    res.set_content(crl, "application/pkix-crl");
+  });
+  int port = publisher.bind_to_any_port("127.0.0.1");
+  std::thread serving([&] { publisher.listen_after_bind(); });
+  std::string url = "http://127.0.0.1:" + std::to_string(port) + "/ca.crl";
+  {
+    CertKernel down(url);  // the CRL cannot be fetched: fail closed
+    CHECK(code_of(down.login(down.person.get(), down.person_key.get())) == "auth.crl_unavailable");
+  }
+  {
+    CertKernel t(url);
+    // DER this time (a CRL endpoint usually serves DER).
+    std::string pem = testpki::crl_pem(t.root.get(), t.root_key.get(), {t.revoked.get()});
+    BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+    X509_CRL* parsed = PEM_read_bio_X509_CRL(bio, nullptr, nullptr, nullptr);
+    BIO_free(bio);
+    REQUIRE(parsed);
+    unsigned char* der = nullptr;
+    int n = i2d_X509_CRL(parsed, &der);
+    crl.assign(reinterpret_cast<char*>(der), static_cast<std::size_t>(n));
+    OPENSSL_free(der);
+    X509_CRL_free(parsed);
+    available = true;
+    t.k->terminate();
+    t.k->start();  // fetched at start
+    auto ok = t.login(t.person.get(), t.person_key.get());
+    REQUIRE(ok);
+    INFO(ok->body);
+    CHECK(ok->status == 200);
+    CHECK(code_of(t.login(t.revoked.get(), t.revoked_key.get())) == "auth.cert_revoked");
+  }
+  publisher.stop();
+  serving.join();
 }
