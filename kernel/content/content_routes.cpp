@@ -1,10 +1,13 @@
 // Content routes: thin HTTP wrappers over ContentService and SearchIndex.
 #include "content/content_routes.hpp"
 
+#include <functional>
+
 #include <nlohmann/json.hpp>
 
 #include "content/content_service.hpp"
 #include "content/markdown.hpp"
+#include "http/query_params.hpp"
 #include "http/router.hpp"
 #include "search/search_index.hpp"
 #include "util/digest.hpp"
@@ -13,14 +16,6 @@ namespace wangban::kernel {
 namespace {
 
 using json = nlohmann::json;
-
-int int_query(const Request& req, const char* name, int fallback, int max) {
-  auto v = req.query(name);
-  if (!v || v->empty()) return fallback;
-  if (v->size() > 9 || v->find_first_not_of("0123456789") != std::string::npos)
-    throw Problem::bad_request("request.bad_parameter", std::string("参数 ") + name + " 必须是非负整数");
-  return std::min(std::stoi(*v), max);
-}
 
 Response file(Attachment a) {
   Response r = Response::text(std::move(a.bytes), a.content_type);
@@ -40,12 +35,7 @@ Response file(Attachment a) {
 }  // namespace
 
 void register_content_routes(Router& router, ContentService& content, SearchIndex& search) {
-  auto add = [&](std::string method, std::string path, std::string permission, std::string summary,
-                 std::string request_schema, Handler h) {
-    router.add("kernel", nullptr,
-               Route{std::move(method), std::move(path), std::move(permission), std::move(summary),
-                     std::move(request_schema), "", std::move(h)});
-  };
+  auto add = std::bind_front(&Router::add_kernel, &router);
   const std::string pub(kPublic);
   const std::string attachments_schema =
       R"json("attachments":{"type":"array","maxItems":50,"items":{"type":"object","required":["sm3","name"],"properties":{
@@ -60,8 +50,8 @@ void register_content_routes(Router& router, ContentService& content, SearchInde
       "内容列表（含草稿）(publications with their latest version; ?type=, ?state=, ?offset=, ?limit=)", "",
       [&content](const Request& req) {
         return Response::json({{"publications", content.list(req.query("type").value_or(""), req.query("state").value_or(""),
-                                                             int_query(req, "offset", 0, 1000000),
-                                                             int_query(req, "limit", 50, 200))}});
+                                                             static_cast<int>(query_integer(req, "offset", 0, 1000000)),
+                                                             static_cast<int>(query_integer(req, "limit", 50, 200)))}});
       });
   add("POST", "/api/content/publications", "content.write",
       "新建内容草稿 (a new publication: notice, policy, guide, power_list or faq)",
@@ -130,8 +120,8 @@ void register_content_routes(Router& router, ContentService& content, SearchInde
   add("GET", "/api/content/public", pub, "已发布的内容 (published content, newest first; ?type=, ?offset=, ?limit=)", "",
       [&content](const Request& req) {
         return Response::json({{"publications", content.public_list(req.query("type").value_or(""),
-                                                                    int_query(req, "offset", 0, 1000000),
-                                                                    int_query(req, "limit", 20, 100))}});
+                                                                    static_cast<int>(query_integer(req, "offset", 0, 1000000)),
+                                                                    static_cast<int>(query_integer(req, "limit", 20, 100)))}});
       });
   add("GET", "/api/content/public/{id}", pub, "阅读已发布的内容 (a published publication: HTML and attachments)", "",
       [&content](const Request& req) { return Response::json(content.public_item(req.param("id"))); });
@@ -151,8 +141,8 @@ void register_content_routes(Router& router, ContentService& content, SearchInde
           if (colon == std::string::npos) throw Problem::bad_request("search.bad_facet", "facet 参数应为 名称:值");
           q.facets.emplace_back(f->substr(0, colon), f->substr(colon + 1));
         }
-        q.offset = int_query(req, "offset", 0, 10000);
-        q.limit = int_query(req, "limit", 20, 100);
+        q.offset = static_cast<int>(query_integer(req, "offset", 0, 10000));
+        q.limit = static_cast<int>(query_integer(req, "limit", 20, 100));
         auto result = search.query(q);
         json hits = json::array();
         for (auto& h : result.hits)

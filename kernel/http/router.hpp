@@ -77,6 +77,13 @@ class Router final : public HttpHandler {
   // false runs on the event loop, any other on the worker pool.
   // Throws std::invalid_argument for a bad path, a bad schema or a duplicate.
   void add(const std::string& owner, std::shared_ptr<PluginGate> gate, Route route);
+  // One of the kernel's own routes (owner "kernel", no gate, runs on the worker pool).
+  void add_kernel(std::string method, std::string path, std::string permission, std::string summary,
+                  std::string request_schema, Handler handler) {
+    add("kernel", nullptr,
+        Route{std::move(method), std::move(path), std::move(permission), std::move(summary), std::move(request_schema), "",
+              std::move(handler)});
+  }
   // A kernel route whose answer is a stream (Server-Sent Events): after the same checks as any
   // route, `open` is called on the worker pool and returns what starts the stream.
   using StreamOpener = std::function<StreamStart(const Request&)>;

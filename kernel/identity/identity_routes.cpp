@@ -1,6 +1,7 @@
 // Identity routes: thin HTTP wrappers over IdentityService, each with its schema and permission.
 #include "identity/identity_routes.hpp"
 
+#include <functional>
 #include <map>
 
 #include <nlohmann/json.hpp>
@@ -56,12 +57,7 @@ void register_identity_routes(Router& router, IdentityService& id, Database& db,
       throw;
     }
   };
-  auto add = [&](std::string method, std::string path, std::string permission, std::string summary,
-                 std::string request_schema, Handler h) {
-    router.add("kernel", nullptr,
-               Route{std::move(method), std::move(path), std::move(permission), std::move(summary),
-                     std::move(request_schema), "", std::move(h)});
-  };
+  auto add = std::bind_front(&Router::add_kernel, &router);
   const std::string pub(kPublic), any(kAuthenticated);
 
   add("GET", "/api/auth/methods", pub, "本平台提供的登录方式 (which login methods are offered)", "", [&id](const Request&) {

@@ -1,10 +1,13 @@
 // Messaging routes: thin HTTP wrappers over MessageService, DeliveryService and LivePush.
 #include "messaging/messaging_routes.hpp"
 
+#include <functional>
+
 #include <nlohmann/json.hpp>
 #include <soci/soci.h>
 
 #include "db/sql_database.hpp"
+#include "http/query_params.hpp"
 #include "http/router.hpp"
 #include "messaging/delivery_service.hpp"
 #include "messaging/live_push.hpp"
@@ -14,14 +17,6 @@ namespace wangban::kernel {
 namespace {
 
 using json = nlohmann::json;
-
-long long integer_query(const Request& req, const char* name, long long fallback, long long max) {
-  auto v = req.query(name);
-  if (!v || v->empty()) return fallback;
-  if (v->size() > 18 || v->find_first_not_of("0123456789") != std::string::npos)
-    throw Problem::bad_request("request.bad_parameter", std::string("参数 ") + name + " 必须是非负整数");
-  return std::min(std::stoll(*v), max);
-}
 
 const std::string& account_of(const Request& req) {
   if (req.principal().account_id.empty())
@@ -33,19 +28,14 @@ const std::string& account_of(const Request& req) {
 
 void register_messaging_routes(Router& router, Database& db, MessageService& messages, DeliveryService& deliveries,
                                LivePush& live) {
-  auto add = [&](std::string method, std::string path, std::string permission, std::string summary,
-                 std::string request_schema, Handler h) {
-    router.add("kernel", nullptr,
-               Route{std::move(method), std::move(path), std::move(permission), std::move(summary),
-                     std::move(request_schema), "", std::move(h)});
-  };
+  auto add = std::bind_front(&Router::add_kernel, &router);
   const std::string any(kAuthenticated);
 
   add("GET", "/api/messages", any, "我的站内消息 (my inbox, newest first; ?unread=1, ?before=seq, ?limit=)", "",
       [&messages](const Request& req) {
         return Response::json(messages.inbox(account_of(req), req.query("unread").value_or("") == "1",
-                                             integer_query(req, "before", 0, 1LL << 62),
-                                             static_cast<int>(integer_query(req, "limit", 50, 200))));
+                                             query_integer(req, "before", 0, 1LL << 62),
+                                             static_cast<int>(query_integer(req, "limit", 50, 200))));
       });
   add("POST", "/api/messages/{id}/read", any, "标记一条消息为已读 (mark a message read)", "",
       [&messages](const Request& req) {
@@ -140,7 +130,7 @@ void register_messaging_routes(Router& router, Database& db, MessageService& mes
       [&deliveries](const Request& req) {
         return Response::json({{"deliveries", deliveries.list(req.query("status").value_or(""),
                                                               req.query("message_id").value_or(""),
-                                                              static_cast<int>(integer_query(req, "limit", 100, 1000)))}});
+                                                              static_cast<int>(query_integer(req, "limit", 100, 1000)))}});
       });
 }
 
