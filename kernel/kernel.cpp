@@ -134,7 +134,7 @@ void Kernel::open(bool migrate) {
   k.content = std::make_unique<ContentService>(*k.database, *k.blobs, *k.events, *k.messages, *k.search);
   k.plugins = std::make_unique<PluginHost>(k.config,
                                            KernelServices{k.router, *k.database, *k.events, *k.blobs, k.timers, *k.audit,
-                                                          *k.messages, *k.search},
+                                                          *k.messages, *k.search, *k.content},
                                            *k.migrator, named_logger("plugins"));
   if (migrate) {
     k.migrator->prepare();

@@ -408,6 +408,28 @@ json ContentService::public_item(const std::string& id) {
           {"html", r.get<std::string>(6)},      {"attachments", json::parse(r.get<std::string>(7))}};
 }
 
+std::optional<Publication> ContentService::published(const std::string& id) {
+  json item;
+  try {
+    item = public_item(id);
+  } catch (const Problem& p) {
+    if (p.status() == 404) return std::nullopt;
+    throw;
+  }
+  Publication out{item["id"], item["type"], item["title"], item["summary"], item["html"], item["published_at"],
+                  item["version"], {}};
+  for (auto& a : item["attachments"])
+    out.attachments.push_back({a.value("name", ""), a.value("sm3", ""), a.value("content_type", ""), a.value("size", 0ull)});
+  return out;
+}
+
+std::vector<Publication> ContentService::published_list(const std::string& type, int offset, int limit) {
+  std::vector<Publication> out;
+  for (auto& p : public_list(type, std::max(0, offset), std::clamp(limit, 1, 100)))
+    out.push_back({p["id"], p["type"], p["title"], p["summary"], "", p["published_at"], 0, {}});
+  return out;
+}
+
 json ContentService::attach(const std::string& name, const std::string& content_type, const std::string& bytes) {
   if (name.empty() || utf8_characters(name) > 200 || name.find_first_of("/\\\r\n\"") != std::string::npos)
     throw Problem::bad_request("content.bad_name", "附件名称不能为空、不超过 200 个字符，且不能含 / \\ \" 或换行");

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "wangban/blobs.hpp"
+#include "wangban/content.hpp"
 #include "wangban/database.hpp"
 #include "wangban/principal.hpp"
 
@@ -30,7 +31,7 @@ struct Attachment {
   std::string bytes, content_type, name;
 };
 
-class ContentService {
+class ContentService final : public Content {
  public:
   ContentService(Database& db, BlobStore& blobs, EventBus& events, MessageService& messages, SearchIndex& search);
 
@@ -56,6 +57,9 @@ class ContentService {
   nlohmann::json version(const std::string& id, int version);
   nlohmann::json public_list(const std::string& type, int offset, int limit);
   nlohmann::json public_item(const std::string& id);
+  // Content (what plugins see through Context::content()).
+  std::optional<Publication> published(const std::string& id) override;
+  std::vector<Publication> published_list(const std::string& type, int offset, int limit) override;
 
   // Stores an attachment (PDF, OFD, images, office documents, text) → {name, sm3, size, content_type}.
   nlohmann::json attach(const std::string& name, const std::string& content_type, const std::string& bytes);

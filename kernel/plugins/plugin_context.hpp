@@ -16,6 +16,7 @@
 #include "search/search_index.hpp"
 #include "scheduler/timer_service.hpp"
 #include "wangban/audit.hpp"
+#include "wangban/content.hpp"
 #include "wangban/context.hpp"
 #include "wangban/http.hpp"
 
@@ -33,6 +34,7 @@ struct KernelServices {
   Audit& audit;
   MessageService& messages;
   SearchIndex& search;
+  Content& content;
 };
 
 class PluginContext final : public Context {
@@ -52,6 +54,7 @@ class PluginContext final : public Context {
   Audit& audit() override { return services_.audit; }
   Messaging& messaging() override { return messaging_; }
   Search& search() override { return search_; }
+  Content& content() override { return services_.content; }
 
   // Removes routes, subscriptions and timers; call after the gate has drained.
   void teardown();

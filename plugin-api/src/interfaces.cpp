@@ -2,6 +2,7 @@
 // in libwangban-api.so, shared by the kernel and every plugin.
 #include "wangban/audit.hpp"
 #include "wangban/blobs.hpp"
+#include "wangban/content.hpp"
 #include "wangban/context.hpp"
 #include "wangban/database.hpp"
 #include "wangban/events.hpp"
@@ -24,5 +25,6 @@ Plugin::~Plugin() = default;
 Audit::~Audit() = default;
 Messaging::~Messaging() = default;
 Search::~Search() = default;
+Content::~Content() = default;
 
 }  // namespace wangban

@@ -16,9 +16,13 @@
 //  - auditor 王五 subscribes to 通知公告 on 订阅设置; when a second notice is published the header's
 //    unread badge goes up without a reload (Server-Sent Events) and a toast shows; on 我的消息 opening
 //    the message marks it read, the badge goes down and its link opens the notice;
-//  - 李四 sends a message to the role clerk (with e-mail) from 发送消息 after a confirmation naming the
+//  - 李四 (who cannot read the account administration) picks the role clerk from 发送消息's pickers,
+//    which list the messaging directory (accounts with their organisation, the organisation tree,
+//    roles with their titles), and sends to it (with e-mail) after a confirmation naming the
 //    recipients; 张三's badge goes up live and the message is in 我的消息; 投递记录 lists the e-mail
-//    deliveries: 渠道未配置 for 张三 (who has an e-mail address) and 无收件地址 for 赵六 (who has none).
+//    deliveries by the recipients' names: 渠道未配置 for 张三 (who has an e-mail address) and
+//    无收件地址 for 赵六 (who has none).
+// The demo data also publishes a few items at start; the test finds its own by id and title.
 // Prints one line per check, then "N passed, N failed"; exits 0 only if none failed. SCREENSHOT is a
 // path prefix for one picture per page (<prefix>-<page>.png).
 
@@ -304,7 +308,14 @@ async function main() {
       const source = await view.locator('[data-testid="markdown-source"]').innerText();
       assert(source.includes('<script>') && source.includes('| 窗口 | 开放时间 |'), 'source not shown as written');
       assert((await view.locator('[data-testid="staff-attachment"]').count()) === 1, 'no attachment link');
-      return `${await approver.locator('[data-testid="review-row"]').count()} review records`;
+      // Names, not ids: 张三 wrote it, 李四 (the reader) reviewed it.
+      const author = await textOf(row.locator('[data-testid="version-author"]'));
+      assert(author === CLERK.name, `author "${author}"`);
+      const reviewer = await textOf(row.locator('[data-testid="version-reviewer"]'));
+      assert(reviewer.startsWith(`${APPROVER.name}（本人）`), `reviewer "${reviewer}"`);
+      const reviewers = await approver.locator('[data-testid="review-reviewer"]').allInnerTexts();
+      assert(reviewers.length === 2 && reviewers.every((r) => squash(r) === `审核人：${APPROVER.name}（本人）`), `review log ${reviewers.join()}`);
+      return `${author}; ${reviewer}; ${reviewers.length} review records`;
     });
     await shotOf(approver)('content-detail');
 
@@ -454,12 +465,35 @@ async function main() {
     });
 
     let messageId = '';
-    await check('发送消息 to the role clerk with e-mail: the confirmation names the recipients; sent', async () => {
+    await check('发送消息 (without admin.*.read): the pickers list the directory\'s accounts, organisations and roles', async () => {
       await detailOf(clerk, id); // 张三's page stays open (and its stream connected)
+      const grants = (await api(approver, 'GET', '/api/auth/me')).json.grants.map((g) => g.permission);
+      assert(grants.every((g) => g !== '*' && !g.startsWith('admin.')), `李四 holds ${grants.join()}: the test proves nothing`);
+      const directory = approver.waitForResponse((r) => new URL(r.url()).pathname === '/api/messages/directory', { timeout: waitMs() });
       await navLink(approver, '发送消息').click({ timeout: waitMs() });
       await approver.waitForURL((url) => url.pathname === '/admin/messages', { timeout: waitMs() });
+      assert((await directory).status() === 200, `directory HTTP ${(await directory).status()}`);
+      const picker = approver.locator('[data-testid="msg-recipient"]');
+      const options = async () => picker.locator('option:not([disabled])').evaluateAll((els) => els.map((e) => e.textContent ?? ''));
+      await approver.locator('[data-testid="msg-kind-account"]').check();
+      await waitUntil(async () => (await options()).some((o) => o.startsWith(CLERK2.name)), `${CLERK2.name} among the accounts`);
+      const people = await options();
+      assert(people.some((o) => o.startsWith(`${CLERK.name}（`)), `accounts ${people.join()}`);
+      await approver.locator('[data-testid="msg-kind-org_unit"]').check();
+      const units = await options();
+      // An indented tree: the root flush left, the units below it indented (ideographic spaces).
+      assert(units.length > 1 && !/^\u3000/.test(units[0]) && units.slice(1).every((u) => /^\u3000/.test(u)), `units ${units.join()}`);
+      await picker.selectOption({ index: units.length }); // the last unit of the tree (index 0 is 请选择机构), below the root
+      const hint = await textOf(approver.locator('[data-testid="msg-recipient-hint"]'));
+      assert(/“[^”]+ \/ [^”]+”/.test(hint), `hint without the path "${hint}"`);
       await approver.locator('[data-testid="msg-kind-role"]').check();
-      await approver.getByLabel('收件角色名称').fill('clerk');
+      const roles = await options();
+      assert(roles.includes('受理人员（clerk）'), `roles ${roles.join()}`);
+      return `${people.length} accounts, ${units.length} units (${hint}), ${roles.length} roles`;
+    });
+
+    await check('发送消息 to the role clerk (picked, not typed) with e-mail: the confirmation names the recipients; sent', async () => {
+      await approver.getByLabel('收件角色', { exact: true }).selectOption({ label: '受理人员（clerk）' });
       await approver.getByLabel('标题', { exact: true }).fill(TO_CLERKS.title);
       await approver.getByLabel('正文（选填）').fill(TO_CLERKS.body);
       await approver.getByLabel('链接（选填）').fill(`/content/${id}`);
@@ -468,7 +502,7 @@ async function main() {
       const dialog = approver.locator('dialog[open]');
       await dialog.waitFor({ state: 'visible', timeout: waitMs() });
       const text = await textOf(dialog);
-      assert(text.includes('clerk') && text.includes('全体人员') && text.includes('邮件') && text.includes(TO_CLERKS.title), `dialog "${text}"`);
+      assert(text.includes('“受理人员”（clerk）') && text.includes('全体人员') && text.includes('邮件') && text.includes(TO_CLERKS.title), `dialog "${text}"`);
       const response = approver.waitForResponse((r) => new URL(r.url()).pathname === '/api/admin/messages', { timeout: waitMs() });
       await dialog.locator('[data-testid="confirm"]').click();
       const r = await response;
@@ -494,7 +528,7 @@ async function main() {
       return await textOf(row);
     });
 
-    await check('投递记录 lists the e-mail deliveries: 渠道未配置 for 张三, 无收件地址 for 赵六, with the reason', async () => {
+    await check('投递记录 lists the e-mail deliveries by name: 渠道未配置 for 张三, 无收件地址 for 赵六, with the reason', async () => {
       await approver.locator('[data-testid="sent-deliveries"]').click({ timeout: waitMs() });
       await approver.waitForURL((url) => url.pathname === '/admin/deliveries' && url.searchParams.get('message_id') === messageId, { timeout: waitMs() });
       const rows = approver.locator('[data-testid="delivery-row"]');
@@ -510,6 +544,9 @@ async function main() {
       assert(found.includes('email:unconfigured') && found.includes('email:no_address'), `statuses ${found.join()}`);
       const unconfigured = rows.filter({ has: approver.locator('[data-testid="delivery-status"]', { hasText: '渠道未配置' }) });
       assert((await textOf(unconfigured)).includes('zhangsan@gov.example.cn'), 'address not shown');
+      const recipient = async (state) => textOf(approver.locator(`[data-testid="delivery-row"][data-status="${state}"] [data-testid="delivery-recipient"]`));
+      assert((await recipient('unconfigured')) === CLERK.name, `recipient "${await recipient('unconfigured')}"`);
+      assert((await recipient('no_address')) === CLERK2.name, `recipient "${await recipient('no_address')}"`);
       await unconfigured.locator('[data-testid="delivery-toggle"]').click();
       const attempts = approver.locator('[data-testid="delivery-attempts"]');
       await attempts.waitFor({ state: 'visible', timeout: waitMs() });

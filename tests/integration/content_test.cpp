@@ -16,9 +16,9 @@ const char* kApprover = "d1000000-0000-4000-8000-000000000003";
 const char* kRoot = "d0000000-0000-4000-8000-000000000001";
 
 struct ContentKernel {
-  PluginFolder folder{{"greeting"}};
+  PluginFolder folder{{"greeting", "casebook"}};
   KernelProcess k{[this] {
-    auto o = options(folder, {"greeting"});
+    auto o = options(folder, {"greeting", "casebook"});
     o.demo_data = true;
     return o;
   }()};
@@ -284,4 +284,17 @@ TEST_CASE("the demo data publishes a few notices, a policy, an FAQ and a guide t
   CHECK(detail["versions"][0]["author_name"] == "张三");  // written by the demo editor,
   CHECK(detail["reviews"][0]["reviewer_name"] == "李四");  // approved by the demo reviewer
   CHECK(wait_until([&] { return t.found("元旦", id); }, std::chrono::seconds(10)));
+}
+
+TEST_CASE("plugins read published content through Context::content(), and a withdrawn one is gone for them too") {
+  ContentKernel t;
+  auto notices = body_of(t.k.client().Get("/api/casebook/notices"))["notices"];
+  REQUIRE(notices.size() == 2);
+  std::string id = notices[0]["id"];
+  auto one = body_of(t.k.client().Get("/api/casebook/notices/" + id));
+  CHECK(one["version"] == 1);
+  CHECK(one["html"].get<std::string>().find("<p>") != std::string::npos);
+  CHECK(t.post(t.approver, "/api/content/publications/" + id + "/withdraw") == 204);
+  CHECK(t.k.client().Get("/api/casebook/notices/" + id)->status == 404);
+  CHECK(body_of(t.k.client().Get("/api/casebook/notices"))["notices"].size() == 1);
 }

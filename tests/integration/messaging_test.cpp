@@ -10,8 +10,15 @@
 #include <mutex>
 #include <thread>
 
+#include <soci/soci.h>
+
+#include "config/config.hpp"
+#include "db/sql_database.hpp"
+#include "events/event_bus.hpp"
+#include "messaging/message_service.hpp"
 #include "support.hpp"
 #include "test_pki.hpp"
+#include "util/logging.hpp"
 
 using namespace wbtest;
 
@@ -379,4 +386,34 @@ TEST_CASE("SMS goes to the HTTP gateway with the signature, an error is retried,
   }
   gateway.stop();
   serving.join();
+}
+
+TEST_CASE("messages older than the retention period are deleted with their inbox rows and deliveries") {
+  MessagingKernel t;
+  REQUIRE(t.send({{"kind", "role"}, {"id", "clerk"}}, "旧消息", {{"channels", {"email"}}})->status == 201);
+  REQUIRE(t.send({{"kind", "role"}, {"id", "clerk"}}, "新消息")->status == 201);
+  REQUIRE(wait_until([&] { return t.deliveries().size() == 2; }, std::chrono::seconds(10)));  // planned from the outbox
+  REQUIRE(t.k->terminate() == 0);
+
+  auto config = wangban::kernel::KernelConfig::load(t.k->config_path(), {});
+  wangban::kernel::SqlDatabase db(config.database);
+  {
+    auto s = db.session();
+    *s << "UPDATE wb_messages SET created_ms = created_ms - 34560000000 WHERE title = '旧消息'";  // 400 days
+  }
+  wangban::kernel::EventsConfig events_config;
+  events_config.dispatch = false;
+  wangban::kernel::EventBus events(db, events_config, wangban::kernel::named_logger("test"));
+  wangban::kernel::MessageService messages(db, events);
+  CHECK(messages.purge_older_than(365) == 1);
+  auto count = [&](const std::string& sql) {
+    long long n = 0;
+    auto s = db.session();
+    *s << sql, soci::into(n);
+    return n;
+  };
+  CHECK(count("SELECT COUNT(*) FROM wb_messages WHERE title IN ('旧消息', '新消息')") == 1);
+  CHECK(count("SELECT COUNT(*) FROM wb_inbox") == 2);        // 新消息 for the two clerks (the demo notices had no subscribers)
+  CHECK(count("SELECT COUNT(*) FROM wb_deliveries") == 0);   // the old message's e-mail deliveries went with it
+  CHECK(messages.purge_older_than(365) == 0);
 }

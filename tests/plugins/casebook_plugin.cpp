@@ -3,12 +3,14 @@
 // reaches only their own cases, an agent only the cases of the legal person they act for)
 // and data scope (staff reach cases only in the org subtrees where they hold the permission).
 // Accepting a case tells the applicant (Context::messaging().send) and publishes to the topic
-// casebook.case.accepted, in the same transaction as the change.
+// casebook.case.accepted, in the same transaction as the change. /notices reads the platform's
+// published notices through Context::content().
 #include <random>
 
 #include <nlohmann/json.hpp>
 #include <soci/soci.h>
 
+#include <wangban/content.hpp>
 #include <wangban/context.hpp>
 #include <wangban/database.hpp>
 #include <wangban/http.hpp>
@@ -67,6 +69,19 @@ class CasebookPlugin final : public wangban::Plugin {
                         ctx_->messaging().publish(*s, {"casebook.case.accepted", "案件已受理：" + c.title, "", "", {}});
                         tx.commit();
                         return wangban::Response::json({{"id", c.id}, {"state", "accepted"}});
+                      }});
+    ctx.routes().add({"GET", "/notices", std::string(wangban::kPublic), "the platform's published notices", "", "",
+                      [this](const wangban::Request&) {
+                        json out = json::array();
+                        for (auto& p : ctx_->content().published_list("notice", 0, 20))
+                          out.push_back({{"id", p.id}, {"title", p.title}});
+                        return wangban::Response::json({{"notices", out}});
+                      }});
+    ctx.routes().add({"GET", "/notices/{id}", std::string(wangban::kPublic), "one published notice", "", "",
+                      [this](const wangban::Request& req) {
+                        auto p = ctx_->content().published(req.param("id"));
+                        if (!p) throw wangban::Problem::not_found("casebook.no_notice", "没有这条已发布的通知");
+                        return wangban::Response::json({{"title", p->title}, {"html", p->html}, {"version", p->version}});
                       }});
     ctx.routes().add({"GET", "/cases", "casebook.case.read", "cases in the caller's scope", "", "",
                       [this](const wangban::Request& req) {

@@ -630,6 +630,42 @@ export interface OutgoingMessage {
   channels?: ('email' | 'sms')[];
 }
 
+/** Who a sender may address (GET /api/messages/directory, for messages.send). */
+export interface DirectoryAccount {
+  id: string;
+  display_name: string;
+  org_name: string | null;
+}
+
+export interface DirectoryOrgUnit {
+  id: string;
+  name: string;
+  level: OrgLevel | string;
+  /** The ids from the root down to this unit: "/<root>/<child>/…/<id>/". */
+  path: string;
+}
+
+export interface DirectoryRole {
+  name: string;
+  title: string;
+}
+
+export interface MessageDirectory {
+  /** Enabled staff accounts. */
+  accounts: DirectoryAccount[];
+  org_units: DirectoryOrgUnit[];
+  roles: DirectoryRole[];
+}
+
+export async function getMessageDirectory(): Promise<MessageDirectory> {
+  const d = await request<Partial<MessageDirectory>>('GET', '/api/messages/directory');
+  return {
+    accounts: Array.isArray(d.accounts) ? d.accounts : [],
+    org_units: Array.isArray(d.org_units) ? d.org_units : [],
+    roles: Array.isArray(d.roles) ? d.roles : [],
+  };
+}
+
 export function sendMessage(message: OutgoingMessage): Promise<{ id: string }> {
   return request<{ id: string }>('POST', '/api/admin/messages', message);
 }
@@ -647,6 +683,8 @@ export interface Delivery {
   id: string;
   message_id: string;
   account_id: string;
+  /** The recipient's display name. */
+  account_name: string;
   channel: 'email' | 'sms' | string;
   address: string;
   status: DeliveryStatus | string;
@@ -703,9 +741,12 @@ export interface VersionInfo {
   version: number;
   title: string;
   author: string;
+  /** Display names beside the ids; null when the account is gone. */
+  author_name: string | null;
   created_at: string;
   review_state: ReviewState | string;
   reviewer: string | null;
+  reviewer_name: string | null;
   review_note: string | null;
   reviewed_at: string | null;
 }
@@ -714,6 +755,7 @@ export interface ReviewRecord {
   version: number;
   decision: 'approved' | 'rejected' | string;
   reviewer: string;
+  reviewer_name: string | null;
   note: string;
   at: string;
 }

@@ -1,5 +1,5 @@
 // The organisation tree as the console shows it: levels in Chinese, depth-first rows, indented options.
-import type { OrgLevel, OrgUnit } from './api';
+import type { DirectoryOrgUnit, OrgLevel, OrgUnit } from './api';
 
 export const LEVELS: OrgLevel[] = ['national', 'province', 'city', 'county', 'department'];
 
@@ -77,4 +77,15 @@ export function orgRows(units: OrgUnit[]): OrgRow[] {
 /** Option label for a <select>: indented by depth, with the level. */
 export function orgOptionLabel(row: OrgRow): string {
   return `${'\u3000'.repeat(row.depth)}${row.unit.name}（${levelLabel(row.unit.level)}）`;
+}
+
+/** Rows of the messaging directory's units, whose parents are read from their paths ("/<root>/…/<id>/"). */
+export function directoryOrgRows(units: DirectoryOrgUnit[]): OrgRow[] {
+  return orgRows(
+    units.map((u) => {
+      const ids = u.path.split('/').filter(Boolean);
+      const parent = ids.length > 1 && ids[ids.length - 1] === u.id ? ids[ids.length - 2] : null;
+      return { id: u.id, parent_id: parent, level: u.level, name: u.name, division_code: '', path: u.path };
+    }),
+  );
 }

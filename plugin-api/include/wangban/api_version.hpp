@@ -18,7 +18,7 @@
 namespace wangban {
 
 inline constexpr unsigned kApiMajor = 1;
-inline constexpr unsigned kApiMinor = 2;  // 1.1: Request::principal(), Route::blocking; 1.2: Context::messaging(), search()
+inline constexpr unsigned kApiMinor = 2;  // 1.1: Request::principal(), Route::blocking; 1.2: Context::messaging(), search(), content(), WriteTransaction
 
 }  // namespace wangban
 

@@ -26,6 +26,7 @@ class Scheduler;
 class Audit;
 class Messaging;
 class Search;
+class Content;
 
 class Context {
  public:
@@ -41,6 +42,7 @@ class Context {
   virtual Audit& audit() = 0;
   virtual Messaging& messaging() = 0;  // since API 1.2
   virtual Search& search() = 0;        // since API 1.2
+  virtual Content& content() = 0;      // since API 1.2
 };
 
 }  // namespace wangban
