@@ -11,6 +11,7 @@
 #include "events/event_bus.hpp"
 #include "messaging/message_service.hpp"
 #include "search/search_index.hpp"
+#include "util/content_type.hpp"
 #include "util/digest.hpp"
 #include "util/text.hpp"
 #include "wangban/messaging.hpp"
@@ -111,8 +112,6 @@ json publication_json(const soci::row& r) {
           {"title", r.get<std::string>(12)},       {"summary", r.get<std::string>(13)},
           {"review_state", r.get<std::string>(14)}};
 }
-
-bool starts_with_bytes(const std::string& s, std::string_view magic) { return s.compare(0, magic.size(), magic) == 0; }
 
 }  // namespace
 
@@ -434,28 +433,26 @@ json ContentService::attach(const std::string& name, const std::string& content_
   if (name.empty() || utf8_characters(name) > 200 || name.find_first_of("/\\\r\n\"") != std::string::npos)
     throw Problem::bad_request("content.bad_name", "附件名称不能为空、不超过 200 个字符，且不能含 / \\ \" 或换行");
   if (bytes.empty()) throw Problem::bad_request("content.empty_attachment", "附件是空文件");
-  // The declared type must match what the bytes are, for the types whose signature is fixed.
-  struct Kind {
-    const char* type;
-    std::string_view magic;
-  };
-  static const Kind kinds[] = {
-      {"application/pdf", "%PDF-"},
-      {"image/png", "\x89PNG\r\n\x1a\n"},
-      {"image/jpeg", "\xFF\xD8\xFF"},
-      {"application/ofd", "PK\x03\x04"},
-      {"application/vnd.openxmlformats-officedocument.wordprocessingml.document", "PK\x03\x04"},
-      {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "PK\x03\x04"},
-      {"text/plain", ""},
-  };
-  const Kind* kind = nullptr;
-  for (auto& k : kinds)
-    if (content_type == k.type) kind = &k;
-  if (!kind)
+  // The declared type must be what the bytes are, as libmagic reads them. OFD, DOCX and XLSX
+  // are ZIP packages; libmagic may name them only as such.
+  static const char* allowed[] = {"application/pdf",
+                                  "image/png",
+                                  "image/jpeg",
+                                  "application/ofd",
+                                  "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                  "text/plain"};
+  if (std::find(std::begin(allowed), std::end(allowed), content_type) == std::end(allowed))
     throw Problem(415, "content.attachment_type",
                   "不支持的附件类型 " + content_type.substr(0, 100) + "（可用 PDF、OFD、PNG、JPEG、DOCX、XLSX、纯文本）");
-  if (!starts_with_bytes(bytes, kind->magic))
-    throw Problem::bad_request("content.attachment_mismatch", "附件内容与声明的类型 " + content_type + " 不符");
+  std::string detected = detect_content_type(bytes);
+  bool zip_package = content_type == "application/ofd" || content_type.starts_with("application/vnd.openxmlformats");
+  bool matches = detected == content_type || (zip_package && detected == "application/zip") ||
+                 (content_type == "text/plain" && detected.starts_with("text/") && detected != "text/html" &&
+                  detected != "text/xml");
+  if (!matches)
+    throw Problem::bad_request("content.attachment_mismatch",
+                               "附件内容（" + detected + "）与声明的类型 " + content_type + " 不符");
   auto ref = blobs_.put(bytes);
   return {{"name", name}, {"sm3", ref.sm3}, {"size", ref.size}, {"content_type", content_type}};
 }

@@ -5,7 +5,8 @@
 # Debian packages by purpose.
 WB_PKGS_BUILD="cmake g++ make pkg-config ccache ca-certificates libboost-dev libcpp-httplib-dev libsoci-dev
   libsqlite3-dev libpq-dev libssl-dev libspdlog-dev doctest-dev nlohmann-json3-dev libtomlplusplus-dev
-  libvalijson-dev libargon2-dev libcurl4-openssl-dev libxapian-dev libcmark-gfm-dev libcmark-gfm-extensions-dev"
+  libvalijson-dev libargon2-dev libcurl4-openssl-dev libxapian-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
+  libmagic-dev"
 WB_PKGS_TEST="postgresql chromium fonts-noto-cjk openssl python3-aiosmtpd"
 WB_PKGS_BENCH="wrk nginx-light curl procps"
 

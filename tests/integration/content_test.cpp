@@ -209,6 +209,15 @@ TEST_CASE("attachments: checked type, kept as blobs, public only with the publis
   auto lie = upload("假的.pdf", "application/pdf", "<html>not a pdf</html>");
   REQUIRE(lie);
   CHECK(json::parse(lie->body)["code"] == "content.attachment_mismatch");
+  // A PNG declared as a PDF is refused, naming what it really is (libmagic reads the bytes).
+  std::string png("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89", 33);
+  auto disguised = upload("图.pdf", "application/pdf", png);
+  REQUIRE(disguised);
+  CHECK(json::parse(disguised->body)["code"] == "content.attachment_mismatch");
+  CHECK(json::parse(disguised->body)["detail"].get<std::string>().find("image/png") != std::string::npos);
+  auto real_png = upload("图.png", "image/png", png);
+  REQUIRE(real_png);
+  CHECK(real_png->status == 201);
   auto exe = upload("x.exe", "application/x-msdownload", "MZ...");
   REQUIRE(exe);
   CHECK(exe->status == 415);
