@@ -35,6 +35,7 @@ class SigningKey {
   const std::string& key_id() const { return key_id_; }  // SM3 of the DER SubjectPublicKeyInfo, hex
 
  private:
+  friend class DevelopmentCa;  // signs certificates and CRLs with its CA keys
   SigningKey(std::shared_ptr<void> key, bool has_private);
   std::shared_ptr<void> key_;  // EVP_PKEY
   bool has_private_ = false;
