@@ -31,6 +31,7 @@
 #include "plugins/plugin_host.hpp"
 #include "scheduler/timer_service.hpp"
 #include "search/search_index.hpp"
+#include "trust/development_ca.hpp"
 #include "trust/signing_key.hpp"
 #include "util/digest.hpp"
 #include "util/logging.hpp"
@@ -66,6 +67,30 @@ std::string load_admin_token(const fs::path& file) {
   fs::rename(tmp, file);
   spdlog::warn("generated a new administrator token in {}", file.string());
   return token;
+}
+
+// The development CA (trust.development_ca): opened or created in var/ca, trusted for
+// certificate login with its current CRL, and the issuer of the kernel key's certificate.
+void trust_development_ca(const KernelConfig& config, const SigningKey& kernel_key, IdentityConfig& identity,
+                          spdlog::logger& log) {
+  auto dir = config.var_dir / "ca";
+  auto ca = DevelopmentCa::open_or_create(dir, config.trust.master_key_file);
+  {
+    std::ofstream crl(dir / "ca.crl.tmp", std::ios::trunc);
+    crl << ca->crl_pem();
+  }
+  fs::rename(dir / "ca.crl.tmp", dir / "ca.crl");
+  identity.trust_anchors.push_back(dir / "root.pem");  // clients send the issuing CA in their chain
+  identity.crl_files.push_back(dir / "ca.crl");
+  fs::path kernel_cert = config.trust.kernel_key_file.string() + ".crt";
+  if (!fs::exists(kernel_cert)) {
+    std::ofstream out(kernel_cert, std::ios::trunc);
+    out << ca->issue(DevelopmentCa::Profile::kernel, {"网办平台内核", "网办（开发用，非正式）", "", ""}, kernel_key.public_pem(),
+                     3650)
+        << ca->issuing_pem();
+  }
+  log.warn("development CA in {} is trusted for certificate login (trust.development_ca; never in production)",
+           dir.string());
 }
 
 }  // namespace
@@ -147,7 +172,12 @@ void Kernel::open(bool migrate) {
 
 void Kernel::start() {
   auto& k = *impl_;
-  k.identity = std::make_unique<IdentityService>(*k.database, k.config.identity, k.admin_token, named_logger("identity"));
+  k.signing_key = std::make_unique<SigningKey>(
+      SigningKey::load_or_create(k.config.trust.kernel_key_file, k.config.trust.master_key_file));
+  k.log->info("kernel signing key {} (SM2)", k.signing_key->key_id().substr(0, 16));
+  IdentityConfig identity = k.config.identity;
+  if (k.config.trust.development_ca) trust_development_ca(k.config, *k.signing_key, identity, *k.log);
+  k.identity = std::make_unique<IdentityService>(*k.database, identity, k.admin_token, named_logger("identity"));
   k.identity->refresh_crls();
   k.router.set_resolver([identity = k.identity.get()](const HttpRequest& req) { return identity->resolve(req); });
   k.router.set_audit([audit = k.audit.get()](const Principal& who, const std::string& ip, const std::string& request_id,
@@ -160,9 +190,6 @@ void Kernel::start() {
   register_kernel_routes({k.router, *k.plugins, *k.database, *k.events, *k.migrator,
                           std::chrono::milliseconds(k.config.server.shutdown_grace_ms)});
   register_identity_routes(k.router, *k.identity, *k.database, *k.audit, !k.config.server.tls_certificate.empty());
-  k.signing_key = std::make_unique<SigningKey>(
-      SigningKey::load_or_create(k.config.trust.kernel_key_file, k.config.trust.master_key_file));
-  k.log->info("kernel signing key {} (SM2)", k.signing_key->key_id().substr(0, 16));
   register_audit_routes(k.router, *k.audit_log, *k.audit, *k.database, *k.signing_key);
   register_messaging_routes(k.router, *k.database, *k.messages, *k.deliveries, *k.live);
   register_content_routes(k.router, *k.content, *k.search);

@@ -1,6 +1,9 @@
 // wangban: the kernel's command line — serve, migrate, plugins list, version.
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -12,6 +15,7 @@
 #include "wangban/api_version.hpp"
 #include "kernel.hpp"
 #include "audit/audit_log.hpp"
+#include "trust/development_ca.hpp"
 #include "trust/signing_key.hpp"
 #include "plugins/plugin_host.hpp"
 #include "util/logging.hpp"
@@ -26,6 +30,10 @@ constexpr const char* kUsage =
     "  migrate         apply the kernel's and the enabled plugins' migrations, then exit\n"
     "  plugins list    show every enabled plugin: name, version, state, why refused [--json]\n"
     "  audit verify    recompute the whole audit log; name the first entry altered, removed or reordered\n"
+    "  ca issue PROFILE --name NAME [--serial ID] [--org ORG] [--unit UNIT] [--days N] --out DIR\n"
+    "                  (trust.development_ca only) a new SM2 key and certificate for tests and demos;\n"
+    "                  PROFILE: person (--serial citizen ID), legal (--serial credit code), staff, seal\n"
+    "  ca revoke SERIAL  put a development certificate on the development CA's CRL (read at start)\n"
     "  version         print the version\n"
     "The config file defaults to $WANGBAN_CONFIG, else config/platform.toml.\n"
     "Any key can be overridden by WANGBAN_<SECTION>_<KEY> in the environment.\n";
@@ -76,6 +84,54 @@ int verify_audit(const KernelConfig& config) {
   }
   std::printf("AUDIT LOG DAMAGED at entry %lld: %s\n", static_cast<long long>(*v.first_bad), v.problem.c_str());
   return 1;
+}
+
+// `wangban ca issue|revoke …` against the development CA in var/ca.
+int development_ca_command(const KernelConfig& config, const std::vector<std::string>& words) {
+  if (!config.trust.development_ca) {
+    std::fprintf(stderr, "wangban: the development CA is off (trust.development_ca = false)\n");
+    return 2;
+  }
+  auto ca = DevelopmentCa::open_or_create(config.var_dir / "ca", config.trust.master_key_file);
+  if (words.size() == 3 && words[1] == "revoke") {
+    if (!ca->revoke(words[2])) {
+      std::fprintf(stderr, "wangban: no certificate %s was issued here\n", words[2].c_str());
+      return 1;
+    }
+    std::printf("revoked %s; the kernel reads the CRL at its next start\n", words[2].c_str());
+    return 0;
+  }
+  std::map<std::string, std::string> opt;
+  for (std::size_t i = 3; i + 1 < words.size(); i += 2) opt[words[i]] = words[i + 1];
+  static const std::map<std::string, DevelopmentCa::Profile> profiles = {
+      {"person", DevelopmentCa::Profile::person}, {"legal", DevelopmentCa::Profile::legal},
+      {"staff", DevelopmentCa::Profile::staff}, {"seal", DevelopmentCa::Profile::seal}};
+  if (words.size() < 3 || words[1] != "issue" || !profiles.count(words[2]) || !opt.count("--name") || !opt.count("--out")) {
+    std::fputs(kUsage, stderr);
+    return 2;
+  }
+  auto [key_pem, public_pem] = DevelopmentCa::new_sm2_key();
+  std::string cert;
+  try {
+    cert = ca->issue(profiles.at(words[2]), {opt["--name"], opt["--org"], opt["--unit"], opt["--serial"]}, public_pem,
+                     opt.count("--days") ? std::stoi(opt["--days"]) : 365);
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "wangban: %s\n", e.what());
+    return 2;
+  }
+  std::filesystem::path out = opt["--out"];
+  std::filesystem::create_directories(out);
+  std::string base = words[2] + "-" + DevelopmentCa::serial_of(cert).substr(0, 8);
+  auto key_file = out / (base + ".key.pem"), cert_file = out / (base + ".pem");
+  {
+    std::ofstream k(key_file, std::ios::trunc);
+    k << key_pem;
+  }
+  std::filesystem::permissions(key_file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  std::ofstream(cert_file, std::ios::trunc) << cert << ca->issuing_pem();
+  std::printf("serial %s\ncertificate %s\nkey %s\n", DevelopmentCa::serial_of(cert).c_str(), cert_file.c_str(),
+              key_file.c_str());
+  return 0;
 }
 
 int list_plugins(const KernelConfig& config, bool as_json) {
@@ -132,6 +188,7 @@ int main(int argc, char** argv) {
     if (words[0] == "migrate") return migrate(config);
     if (words[0] == "plugins" && words.size() > 1 && words[1] == "list") return list_plugins(config, as_json);
     if (words[0] == "audit" && words.size() > 1 && words[1] == "verify") return verify_audit(config);
+    if (words[0] == "ca") return development_ca_command(config, words);
   } catch (const StartupError& e) {
     spdlog::critical("cannot start: {}", e.what());
     return 3;

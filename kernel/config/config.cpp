@@ -126,6 +126,7 @@ const std::vector<Key>& keys() {
     p_("trust", "master_key_file", [](KernelConfig& c) -> auto& { return c.trust.master_key_file; });
     p_("trust", "kernel_key_file", [](KernelConfig& c) -> auto& { return c.trust.kernel_key_file; });
     i_("trust", "tree_head_interval_seconds", 10, 86400, [](KernelConfig& c) -> auto& { return c.trust.tree_head_interval_seconds; });
+    b_("trust", "development_ca", [](KernelConfig& c) -> auto& { return c.trust.development_ca; });
     i_("messaging", "retention_days", 1, 36500, [](KernelConfig& c) -> auto& { return c.messaging.retention_days; });
     s_("messaging", "smtp_url", [](KernelConfig& c) -> auto& { return c.messaging.smtp_url; });
     s_("messaging", "smtp_from", [](KernelConfig& c) -> auto& { return c.messaging.smtp_from; });

@@ -108,6 +108,7 @@ struct TrustConfig {
   std::filesystem::path master_key_file;  // the master key (mode 0600); WANGBAN_MASTER_KEY wins; default var/master-key
   std::filesystem::path kernel_key_file;  // the kernel's SM2 signing key, encrypted PKCS#8; default var/keys/kernel-signing.pem
   int tree_head_interval_seconds = 300;   // the audit log's tree head is signed this often (when it grew)
+  bool development_ca = false;            // run the development CA in var/ca and trust it (never in production)
 };
 
 struct KernelConfig {

@@ -222,6 +222,24 @@ std::string DevelopmentCa::issue(Profile profile, const CertificateRequestInfo& 
   return pem;
 }
 
+std::pair<std::string, std::string> DevelopmentCa::new_sm2_key() {
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(EVP_PKEY_Q_keygen(nullptr, nullptr, "SM2"), EVP_PKEY_free);
+  if (!key) throw std::runtime_error("cannot generate an SM2 key");
+  return {pem_of([&](BIO* b) { PEM_write_bio_PrivateKey(b, key.get(), nullptr, nullptr, 0, nullptr, nullptr); }),
+          pem_of([&](BIO* b) { PEM_write_bio_PUBKEY(b, key.get()); })};
+}
+
+std::string DevelopmentCa::serial_of(const std::string& certificate_pem) {
+  auto c = parse_cert(certificate_pem);
+  BIGNUM* bn = ASN1_INTEGER_to_BN(X509_get_serialNumber(c.get()), nullptr);
+  char* hex = BN_bn2hex(bn);
+  std::string out(hex);
+  OPENSSL_free(hex);
+  BN_free(bn);
+  for (auto& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return out;
+}
+
 bool DevelopmentCa::revoke(const std::string& serial) {
   std::string serial_hex = serial;  // issued serials are kept in lower case
   for (auto& ch : serial_hex) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));

@@ -21,6 +21,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 
 namespace wangban::kernel {
 
@@ -48,6 +49,11 @@ class DevelopmentCa {
   // std::invalid_argument for an empty name, a bad key, or a serialNumber the profile rejects.
   std::string issue(Profile profile, const CertificateRequestInfo& subject, const std::string& public_key_pem,
                     int valid_days = 365);
+  // For tests and demos only (applicants make their own keys): a new SM2 key as unencrypted
+  // PKCS#8 PEM, and its public key PEM.
+  static std::pair<std::string, std::string> new_sm2_key();
+  // The serial number of a PEM certificate, in hex (as revoke() takes it).
+  static std::string serial_of(const std::string& certificate_pem);
   // Revokes by serial (hex, as issued); the next crl_pem() lists it. False when unknown.
   bool revoke(const std::string& serial_hex);
   // The issuing CA's CRL (SM2/SM3), valid for 7 days from now.

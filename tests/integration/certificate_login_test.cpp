@@ -287,3 +287,62 @@ TEST_CASE("a CRL published at a URL is fetched and applied, and while it cannot 
   publisher.stop();
   serving.join();
 }
+
+TEST_CASE("with the development CA on, a certificate from `wangban ca issue` logs in, and once revoked it is refused") {
+  PluginFolder folder{{"greeting"}};
+  auto o = options(folder, {"greeting"});
+  o.env["WANGBAN_TRUST_DEVELOPMENT_CA"] = "true";
+  KernelProcess k(o);
+  fs::path out = k.dir() / "certs";
+  auto cli = [&](const std::string& args) {
+    return run_command("WANGBAN_TRUST_DEVELOPMENT_CA=true " + KernelOptions{}.wangban.string() + " " + args +
+                       " --config " + k.config_path().string() + " 2>&1");
+  };
+  auto [issued, status] = cli("ca issue person --name 陈七 --serial 11010519491231002X --out " + out.string());
+  INFO(issued);
+  REQUIRE(status == 0);
+  auto value = [&](const std::string& text, const std::string& label) {
+    auto at = text.find(label + " ");
+    REQUIRE(at != std::string::npos);
+    return text.substr(at + label.size() + 1, text.find('\n', at) - at - label.size() - 1);
+  };
+  std::string serial = value(issued, "serial"), cert_file = value(issued, "certificate"), key_file = value(issued, "key");
+  CHECK((fs::status(key_file).permissions() & fs::perms::group_all) == fs::perms::none);
+  auto [bad, bad_status] = cli("ca issue person --name 错号 --serial 110105194912310021 --out " + out.string());
+  CHECK(bad_status == 2);
+  CHECK(bad.find("citizen ID") != std::string::npos);
+
+  std::string chain_text = (std::ostringstream() << std::ifstream(cert_file).rdbuf()).str();
+  std::vector<std::string> chain;
+  for (std::size_t at = 0; (at = chain_text.find("-----BEGIN CERTIFICATE-----", at)) != std::string::npos;) {
+    auto end = chain_text.find("-----END CERTIFICATE-----", at) + 25;
+    chain.push_back(chain_text.substr(at, end - at) + "\n");
+    at = end;
+  }
+  REQUIRE(chain.size() == 2);  // the leaf and the issuing CA
+  std::string key_text = (std::ostringstream() << std::ifstream(key_file).rdbuf()).str();
+  BIO* bio = BIO_new_mem_buf(key_text.data(), static_cast<int>(key_text.size()));
+  EVP_PKEY* key = PEM_read_bio_PrivateKey(bio, nullptr, nullptr, nullptr);
+  BIO_free(bio);
+  REQUIRE(key);
+  auto login = [&] {
+    std::string nonce = body_of(k.client().Post("/api/auth/cert/challenge", "", "application/json"))["nonce"];
+    json body = {{"certificate_chain", chain}, {"nonce", nonce}, {"signature", testpki::base64(testpki::sign(key, nonce))},
+                 {"mode", "bearer"}};
+    return k.client().Post("/api/auth/cert/login", body.dump(), "application/json");
+  };
+  auto ok = login();
+  REQUIRE(ok);
+  CAPTURE(ok->body);
+  CHECK(ok->status == 200);
+  CHECK(json::parse(ok->body)["principal"]["display_name"] == "陈七");
+  CHECK(fs::exists(k.dir() / "var" / "keys" / "kernel-signing.pem.crt"));  // the kernel key's certificate
+
+  auto [revoked, revoked_status] = cli("ca revoke " + serial);
+  INFO(revoked);
+  CHECK(revoked_status == 0);
+  k.terminate();
+  k.start();  // the CRL is read at start
+  CHECK(code_of(login()) == "auth.cert_revoked");
+  EVP_PKEY_free(key);
+}
