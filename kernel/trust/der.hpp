@@ -1,0 +1,58 @@
+// DER: the small subset of ASN.1 DER that the seal structures of GB/T 38540 need — writing
+// TLVs of the universal types used there and reading them back strictly (definite lengths
+// only, minimal length encoding, no read past the end). Pure functions; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <ctime>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace wangban::kernel::der {
+
+struct Error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+enum Tag : unsigned char {
+  kBoolean = 0x01, kInteger = 0x02, kBitString = 0x03, kOctetString = 0x04, kOid = 0x06, kUtf8String = 0x0C,
+  kPrintableString = 0x13, kIa5String = 0x16, kGeneralizedTime = 0x18, kSequence = 0x30,
+};
+
+std::string tlv(unsigned char tag, std::string_view content);
+std::string sequence(const std::vector<std::string>& items);
+std::string integer(std::int64_t value);
+std::string ia5(std::string_view text);
+std::string utf8(std::string_view text);
+std::string octets(std::string_view bytes);
+std::string bits(std::string_view bytes);  // 0 unused bits
+std::string oid(std::string_view dotted);  // "1.2.156.10197.1.501"
+std::string generalized_time(std::time_t t);  // YYYYMMDDHHMMSSZ
+std::string explicit_tag(unsigned number, std::string_view content);  // [n] EXPLICIT, constructed
+
+struct Node {
+  unsigned char tag = 0;
+  std::string_view content;  // the value bytes
+  std::string_view whole;    // tag, length and value, as found
+};
+
+// Reads consecutive TLVs from `bytes`. Throws der::Error for anything malformed.
+class Reader {
+ public:
+  explicit Reader(std::string_view bytes) : rest_(bytes) {}
+  bool done() const { return rest_.empty(); }
+  Node next();
+  Node expect(unsigned char tag, const char* what);  // next(), which must carry `tag`
+
+ private:
+  std::string_view rest_;
+};
+
+std::int64_t to_integer(const Node& n);
+std::string to_oid(const Node& n);
+std::string to_bits(const Node& n);  // the bytes of a BIT STRING with 0 unused bits
+std::time_t to_time(const Node& n);  // GeneralizedTime YYYYMMDDHHMMSSZ
+
+}  // namespace wangban::kernel::der
