@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -70,6 +71,8 @@ TEST_CASE("an electronic seal is DER exactly as GB/T 38540 lays it out, field by
   SealFixture t;
   std::string der = encode_seal(t.seal);
   std::ofstream(t.dir / "seal.der", std::ios::binary) << der;
+  // WANGBAN_SEAL_SEED=FILE keeps this seal as a seed for the fuzz corpus (tests/fuzz/corpus).
+  if (const char* seed = std::getenv("WANGBAN_SEAL_SEED")) std::ofstream(seed, std::ios::binary) << der;
   std::string parsed = run("openssl asn1parse -inform DER -in " + (t.dir / "seal.der").string() + " 2>&1");
   INFO(parsed);
   CHECK(parsed.find("IA5STRING         :ES") != std::string::npos);
