@@ -1,8 +1,6 @@
 // Kernel: wiring of configuration, database, services, plugins and the HTTP server.
 #include "kernel.hpp"
 
-#include <sys/stat.h>
-
 #include <fstream>
 #include <thread>
 
@@ -34,6 +32,7 @@
 #include "trust/development_ca.hpp"
 #include "trust/signing_key.hpp"
 #include "util/digest.hpp"
+#include "util/files.hpp"
 #include "util/logging.hpp"
 #include "util/worker_pool.hpp"
 
@@ -55,16 +54,8 @@ std::string load_admin_token(const fs::path& file) {
   std::ifstream in(file);
   std::string token;
   if (in && std::getline(in, token) && token.size() >= 32) return token;
-  fs::create_directories(file.parent_path());
   token = random_hex(32);
-  fs::path tmp = file.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << token << "\n";
-    if (!out.flush()) throw std::runtime_error("cannot write " + tmp.string());
-  }
-  ::chmod(tmp.c_str(), 0600);
-  fs::rename(tmp, file);
+  write_file_atomically(file, token + "\n", 0600);
   spdlog::warn("generated a new administrator token in {}", file.string());
   return token;
 }
@@ -75,20 +66,14 @@ void trust_development_ca(const KernelConfig& config, const SigningKey& kernel_k
                           spdlog::logger& log) {
   auto dir = config.var_dir / "ca";
   auto ca = DevelopmentCa::open_or_create(dir, config.trust.master_key_file);
-  {
-    std::ofstream crl(dir / "ca.crl.tmp", std::ios::trunc);
-    crl << ca->crl_pem();
-  }
-  fs::rename(dir / "ca.crl.tmp", dir / "ca.crl");
+  write_file_atomically(dir / "ca.crl", ca->crl_pem());
   identity.trust_anchors.push_back(dir / "root.pem");  // clients send the issuing CA in their chain
   identity.crl_files.push_back(dir / "ca.crl");
   fs::path kernel_cert = config.trust.kernel_key_file.string() + ".crt";
-  if (!fs::exists(kernel_cert)) {
-    std::ofstream out(kernel_cert, std::ios::trunc);
-    out << ca->issue(DevelopmentCa::Profile::kernel, {"网办平台内核", "网办（开发用，非正式）", "", ""}, kernel_key.public_pem(),
-                     3650)
-        << ca->issuing_pem();
-  }
+  if (!fs::exists(kernel_cert))
+    write_file_atomically(kernel_cert, ca->issue(DevelopmentCa::Profile::kernel, {"网办平台内核", "网办（开发用，非正式）", "", ""},
+                                                 kernel_key.public_pem(), 3650) +
+                                           ca->issuing_pem());
   log.warn("development CA in {} is trusted for certificate login (trust.development_ca; never in production)",
            dir.string());
 }

@@ -15,6 +15,7 @@
 #include "identity/identifiers.hpp"
 #include "trust/signing_key.hpp"
 #include "util/digest.hpp"
+#include "util/files.hpp"
 
 namespace wangban::kernel {
 namespace {
@@ -31,22 +32,8 @@ struct BioFree {
 };
 using X509Ptr = std::unique_ptr<X509, X509Free>;
 
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void write_file(const fs::path& p, const std::string& text) {
-  fs::path tmp = p.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out.flush()) throw std::runtime_error("cannot write " + tmp.string());
-  }
-  fs::rename(tmp, p);
-}
+// The issued and revoked lists start empty: a missing file reads as empty.
+std::string read_if_present(const fs::path& p) { return fs::exists(p) ? read_file(p) : std::string(); }
 
 void append_line(const fs::path& p, const std::string& line) {
   std::ofstream out(p, std::ios::app);
@@ -158,7 +145,7 @@ std::unique_ptr<DevelopmentCa> DevelopmentCa::open_or_create(const fs::path& dir
     add_ext(root.get(), root.get(), NID_key_usage, "critical,keyCertSign,cRLSign");
     add_ext(root.get(), root.get(), NID_subject_key_identifier, "hash");
     Impl::sign(root.get(), key);
-    write_file(dir / "root.pem", pem_of([&](BIO* b) { PEM_write_bio_X509(b, root.get()); }));
+    write_file_atomically(dir / "root.pem", pem_of([&](BIO* b) { PEM_write_bio_X509(b, root.get()); }));
     fs::remove(dir / "issuing.pem");  // a new root needs a new issuing CA
   }
   impl->root_pem = read_file(dir / "root.pem");
@@ -175,7 +162,7 @@ std::unique_ptr<DevelopmentCa> DevelopmentCa::open_or_create(const fs::path& dir
     add_ext(issuing.get(), root.get(), NID_subject_key_identifier, "hash");
     add_ext(issuing.get(), root.get(), NID_authority_key_identifier, "keyid:always");
     Impl::sign(issuing.get(), Impl::key_of(impl->root_key));
-    write_file(dir / "issuing.pem", pem_of([&](BIO* b) { PEM_write_bio_X509(b, issuing.get()); }));
+    write_file_atomically(dir / "issuing.pem", pem_of([&](BIO* b) { PEM_write_bio_X509(b, issuing.get()); }));
   }
   impl->issuing_pem = read_file(dir / "issuing.pem");
   return std::unique_ptr<DevelopmentCa>(new DevelopmentCa(std::move(impl)));
@@ -244,7 +231,7 @@ bool DevelopmentCa::revoke(const std::string& serial) {
   std::string serial_hex = serial;  // issued serials are kept in lower case
   for (auto& ch : serial_hex) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   std::lock_guard lock(impl_->mutex);
-  std::istringstream issued(read_file(impl_->dir / "issued.txt"));
+  std::istringstream issued(read_if_present(impl_->dir / "issued.txt"));
   std::string line;
   bool known = false;
   while (std::getline(issued, line)) known = known || line.rfind(serial_hex + " ", 0) == 0;
@@ -265,7 +252,7 @@ std::string DevelopmentCa::crl_pem() {
   X509_CRL_set1_nextUpdate(crl.get(), t.get());
   {
     std::lock_guard lock(impl_->mutex);
-    std::istringstream revoked(read_file(impl_->dir / "revoked.txt"));
+    std::istringstream revoked(read_if_present(impl_->dir / "revoked.txt"));
     std::string serial;
     long long when = 0;
     while (revoked >> serial >> when) {

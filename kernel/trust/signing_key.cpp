@@ -4,8 +4,6 @@
 #include <sys/stat.h>
 
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 #include <openssl/evp.h>
@@ -13,6 +11,7 @@
 #include <openssl/x509.h>
 
 #include "util/digest.hpp"
+#include "util/files.hpp"
 
 namespace wangban::kernel {
 namespace {
@@ -29,27 +28,6 @@ std::shared_ptr<void> own(EVP_PKEY* k) {
 struct BioFree {
   void operator()(BIO* b) const { BIO_free(b); }
 };
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + p.string());
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// Writes `text` to `p` atomically with the given mode.
-void write_file(const fs::path& p, const std::string& text, mode_t mode) {
-  fs::create_directories(p.parent_path());
-  fs::path tmp = p.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out.flush()) throw std::runtime_error("cannot write " + tmp.string());
-  }
-  ::chmod(tmp.c_str(), mode);
-  fs::rename(tmp, p);
-}
 
 // The master key: WANGBAN_MASTER_KEY, else the file (created on first use, mode 0600).
 std::string master_key(const fs::path& file) {
@@ -68,7 +46,7 @@ std::string master_key(const fs::path& file) {
     return key;
   }
   std::string key = random_hex(32);
-  write_file(file, key + "\n", 0600);
+  write_file_atomically(file, key + "\n", 0600);
   return key;
 }
 
@@ -109,7 +87,7 @@ SigningKey SigningKey::load_or_create(const fs::path& key_file, const fs::path& 
       throw std::runtime_error("cannot open the kernel signing key " + key_file.string() +
                                " (wrong master key, or the file is damaged)");
     SigningKey k(own(key), true);
-    write_file(public_file_of(key_file), k.public_pem(), 0644);
+    write_file_atomically(public_file_of(key_file), k.public_pem(), 0644);
     return k;
   }
   EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "SM2");
@@ -121,9 +99,9 @@ SigningKey SigningKey::load_or_create(const fs::path& key_file, const fs::path& 
     throw std::runtime_error("cannot encrypt the kernel signing key");
   char* data = nullptr;
   long n = BIO_get_mem_data(bio.get(), &data);
-  write_file(key_file, std::string(data, static_cast<std::size_t>(n)), 0600);
+  write_file_atomically(key_file, std::string(data, static_cast<std::size_t>(n)), 0600);
   SigningKey k(owned, true);
-  write_file(public_file_of(key_file), k.public_pem(), 0644);
+  write_file_atomically(public_file_of(key_file), k.public_pem(), 0644);
   return k;
 }
 
