@@ -22,8 +22,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr char kSm2Id[] = "1234567812345678";
-
 struct X509Free {
   void operator()(X509* x) const { X509_free(x); }
 };
@@ -72,18 +70,6 @@ void add_ext(X509* cert, X509* issuer, int nid, const std::string& value) {
   X509_EXTENSION_free(ext);
 }
 
-// An EVP_MD_CTX that signs with `key`: SM3 and the standard SM2 distinguishing ID.
-struct SignContext {
-  EVP_MD_CTX* md = EVP_MD_CTX_new();
-  explicit SignContext(EVP_PKEY* key) {
-    EVP_PKEY_CTX* pctx = nullptr;
-    if (EVP_DigestSignInit_ex(md, &pctx, "SM3", nullptr, nullptr, key, nullptr) != 1 ||
-        EVP_PKEY_CTX_set1_id(pctx, kSm2Id, sizeof kSm2Id - 1) != 1)
-      throw std::runtime_error("cannot start an SM2 signature");
-  }
-  ~SignContext() { EVP_MD_CTX_free(md); }
-};
-
 std::string random_serial_hex() {
   unsigned char bytes[16];
   RAND_bytes(bytes, sizeof bytes);
@@ -110,7 +96,7 @@ struct DevelopmentCa::Impl {
 
   static EVP_PKEY* key_of(const SigningKey& k) { return static_cast<EVP_PKEY*>(k.key_.get()); }
 
-  // A certificate with the common parts; the caller adds names and extensions, then sign().
+  // A certificate with the common parts; the caller adds names and extensions, then signs it.
   static X509Ptr draft(const std::string& serial, long valid_days, EVP_PKEY* subject_key) {
     X509Ptr c(X509_new());
     X509_set_version(c.get(), 2);
@@ -119,10 +105,6 @@ struct DevelopmentCa::Impl {
     X509_gmtime_adj(X509_getm_notAfter(c.get()), valid_days * 86400L);
     X509_set_pubkey(c.get(), subject_key);
     return c;
-  }
-  static void sign(X509* c, EVP_PKEY* issuer_key) {
-    SignContext ctx(issuer_key);
-    if (X509_sign_ctx(c, ctx.md) <= 0) throw std::runtime_error("cannot sign the certificate");
   }
 };
 
@@ -144,7 +126,7 @@ std::unique_ptr<DevelopmentCa> DevelopmentCa::open_or_create(const fs::path& dir
     add_ext(root.get(), root.get(), NID_basic_constraints, "critical,CA:TRUE");
     add_ext(root.get(), root.get(), NID_key_usage, "critical,keyCertSign,cRLSign");
     add_ext(root.get(), root.get(), NID_subject_key_identifier, "hash");
-    Impl::sign(root.get(), key);
+    impl->root_key.sign_certificate(root.get());
     write_file_atomically(dir / "root.pem", pem_of([&](BIO* b) { PEM_write_bio_X509(b, root.get()); }));
     fs::remove(dir / "issuing.pem");  // a new root needs a new issuing CA
   }
@@ -161,7 +143,7 @@ std::unique_ptr<DevelopmentCa> DevelopmentCa::open_or_create(const fs::path& dir
     add_ext(issuing.get(), root.get(), NID_key_usage, "critical,keyCertSign,cRLSign");
     add_ext(issuing.get(), root.get(), NID_subject_key_identifier, "hash");
     add_ext(issuing.get(), root.get(), NID_authority_key_identifier, "keyid:always");
-    Impl::sign(issuing.get(), Impl::key_of(impl->root_key));
+    impl->root_key.sign_certificate(issuing.get());
     write_file_atomically(dir / "issuing.pem", pem_of([&](BIO* b) { PEM_write_bio_X509(b, issuing.get()); }));
   }
   impl->issuing_pem = read_file(dir / "issuing.pem");
@@ -202,7 +184,7 @@ std::string DevelopmentCa::issue(Profile profile, const CertificateRequestInfo& 
           profile == Profile::kernel ? "critical,digitalSignature" : "critical,digitalSignature,nonRepudiation");
   add_ext(c.get(), issuer.get(), NID_subject_key_identifier, "hash");
   add_ext(c.get(), issuer.get(), NID_authority_key_identifier, "keyid:always");
-  Impl::sign(c.get(), Impl::key_of(impl_->issuing_key));
+  impl_->issuing_key.sign_certificate(c.get());
   std::string pem = pem_of([&](BIO* b) { PEM_write_bio_X509(b, c.get()); });
   std::lock_guard lock(impl_->mutex);
   append_line(impl_->dir / "issued.txt", serial + " " + s.common_name);
@@ -271,8 +253,7 @@ std::string DevelopmentCa::crl_pem() {
     }
   }
   X509_CRL_sort(crl.get());
-  SignContext ctx(Impl::key_of(impl_->issuing_key));
-  if (X509_CRL_sign_ctx(crl.get(), ctx.md) <= 0) throw std::runtime_error("cannot sign the CRL");
+  impl_->issuing_key.sign_crl(crl.get());
   return pem_of([&](BIO* b) { PEM_write_bio_X509_CRL(b, crl.get()); });
 }
 

@@ -114,24 +114,52 @@ SigningKey SigningKey::from_public_pem(std::string_view pem) {
 
 SigningKey SigningKey::public_only(const fs::path& public_pem_file) { return from_public_pem(read_file(public_pem_file)); }
 
+namespace {
+
+// An EVP_MD_CTX that signs with `key`: SM3 and the standard SM2 distinguishing ID.
+struct SignContext {
+  EVP_MD_CTX* md = EVP_MD_CTX_new();
+  explicit SignContext(EVP_PKEY* key) {
+    EVP_PKEY_CTX* pctx = nullptr;
+    if (EVP_DigestSignInit_ex(md, &pctx, "SM3", nullptr, nullptr, key, nullptr) != 1 ||
+        EVP_PKEY_CTX_set1_id(pctx, kSm2Id, sizeof kSm2Id - 1) != 1) {
+      EVP_MD_CTX_free(md);
+      throw std::runtime_error("cannot start an SM2 signature");
+    }
+  }
+  ~SignContext() { EVP_MD_CTX_free(md); }
+  SignContext(const SignContext&) = delete;
+  SignContext& operator=(const SignContext&) = delete;
+};
+
+}  // namespace
+
 std::string SigningKey::sign(std::string_view data) const {
   if (!has_private_) throw std::logic_error("this SigningKey holds only the public key");
-  EVP_MD_CTX* md = EVP_MD_CTX_new();
-  EVP_PKEY_CTX* pctx = nullptr;
-  std::string sig;
-  bool ok = EVP_DigestSignInit_ex(md, &pctx, "SM3", nullptr, nullptr, raw(key_), nullptr) == 1 &&
-            EVP_PKEY_CTX_set1_id(pctx, kSm2Id, sizeof kSm2Id - 1) == 1;
+  SignContext ctx(raw(key_));
   std::size_t len = 0;
   const auto* bytes = reinterpret_cast<const unsigned char*>(data.data());
-  ok = ok && EVP_DigestSign(md, nullptr, &len, bytes, data.size()) == 1;
+  std::string sig;
+  bool ok = EVP_DigestSign(ctx.md, nullptr, &len, bytes, data.size()) == 1;
   if (ok) {
     sig.resize(len);
-    ok = EVP_DigestSign(md, reinterpret_cast<unsigned char*>(sig.data()), &len, bytes, data.size()) == 1;
+    ok = EVP_DigestSign(ctx.md, reinterpret_cast<unsigned char*>(sig.data()), &len, bytes, data.size()) == 1;
     sig.resize(len);
   }
-  EVP_MD_CTX_free(md);
   if (!ok) throw std::runtime_error("SM2 signing failed");
   return sig;
+}
+
+void SigningKey::sign_certificate(void* x509) const {
+  if (!has_private_) throw std::logic_error("this SigningKey holds only the public key");
+  SignContext ctx(raw(key_));
+  if (X509_sign_ctx(static_cast<X509*>(x509), ctx.md) <= 0) throw std::runtime_error("cannot sign the certificate");
+}
+
+void SigningKey::sign_crl(void* x509_crl) const {
+  if (!has_private_) throw std::logic_error("this SigningKey holds only the public key");
+  SignContext ctx(raw(key_));
+  if (X509_CRL_sign_ctx(static_cast<X509_CRL*>(x509_crl), ctx.md) <= 0) throw std::runtime_error("cannot sign the CRL");
 }
 
 bool SigningKey::verify(std::string_view data, std::string_view signature) const {

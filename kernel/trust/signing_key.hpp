@@ -31,11 +31,15 @@ class SigningKey {
 
   std::string sign(std::string_view data) const;  // DER signature; throws without the private half
   bool verify(std::string_view data, std::string_view signature) const;
+  // Signs an OpenSSL X509* / X509_CRL* (passed as void* to keep OpenSSL out of this header)
+  // with the same algorithm; throws without the private half.
+  void sign_certificate(void* x509) const;
+  void sign_crl(void* x509_crl) const;
   const std::string& public_pem() const { return public_pem_; }
   const std::string& key_id() const { return key_id_; }  // SM3 of the DER SubjectPublicKeyInfo, hex
 
  private:
-  friend class DevelopmentCa;  // signs certificates and CRLs with its CA keys
+  friend class DevelopmentCa;  // puts its CA keys' public halves into certificates
   SigningKey(std::shared_ptr<void> key, bool has_private);
   std::shared_ptr<void> key_;  // EVP_PKEY
   bool has_private_ = false;
