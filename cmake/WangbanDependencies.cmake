@@ -11,6 +11,7 @@ find_package(CURL 7.74 REQUIRED)  # e-mail (SMTP) and the SMS gateway
 pkg_check_modules(XAPIAN REQUIRED IMPORTED_TARGET xapian-core)  # the search index
 pkg_check_modules(CMARK REQUIRED IMPORTED_TARGET libcmark-gfm)  # Markdown of publications
 pkg_check_modules(MAGIC REQUIRED IMPORTED_TARGET libmagic)  # what an uploaded file really is
+pkg_check_modules(PANGOCAIRO REQUIRED IMPORTED_TARGET pangocairo)  # seal pictures (cairo + pango, CJK text)
 
 # SOCI 4.0 on Debian ships neither a CMake config nor a .pc file.
 find_path(SOCI_INCLUDE_DIR soci/soci.h REQUIRED)

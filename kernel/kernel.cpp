@@ -29,8 +29,14 @@
 #include "plugins/plugin_host.hpp"
 #include "scheduler/timer_service.hpp"
 #include "search/search_index.hpp"
+#include "identity/certificate_verifier.hpp"
+#include "trust/certificate.hpp"
+#include "trust/demo_seals.hpp"
 #include "trust/development_ca.hpp"
 #include "trust/signing_key.hpp"
+#include "trust/time_stamp_authority.hpp"
+#include "trust/trust_routes.hpp"
+#include "trust/trust_service.hpp"
 #include "util/digest.hpp"
 #include "util/files.hpp"
 #include "util/logging.hpp"
@@ -61,21 +67,67 @@ std::string load_admin_token(const fs::path& file) {
 }
 
 // The development CA (trust.development_ca): opened or created in var/ca, trusted for
-// certificate login with its current CRL, and the issuer of the kernel key's certificate.
-void trust_development_ca(const KernelConfig& config, const SigningKey& kernel_key, IdentityConfig& identity,
-                          spdlog::logger& log) {
+// certificate login with its current CRL, and the issuer of the kernel key's certificate (the
+// seal maker's) and of the time-stamping service's.
+std::unique_ptr<DevelopmentCa> trust_development_ca(const KernelConfig& config, const SigningKey& kernel_key,
+                                                    IdentityConfig& identity, spdlog::logger& log) {
   auto dir = config.var_dir / "ca";
   auto ca = DevelopmentCa::open_or_create(dir, config.trust.master_key_file);
   write_file_atomically(dir / "ca.crl", ca->crl_pem());
   identity.trust_anchors.push_back(dir / "root.pem");  // clients send the issuing CA in their chain
   identity.crl_files.push_back(dir / "ca.crl");
-  fs::path kernel_cert = config.trust.kernel_key_file.string() + ".crt";
-  if (!fs::exists(kernel_cert))
-    write_file_atomically(kernel_cert, ca->issue(DevelopmentCa::Profile::kernel, {"网办平台内核", "网办（开发用，非正式）", "", ""},
-                                                 kernel_key.public_pem(), 3650) +
-                                           ca->issuing_pem());
+  identity.intermediate_certificates.push_back(dir / "issuing.pem");
+  const auto& maker_cert = config.trust.seal_maker_certificate_file;
+  if (!fs::exists(maker_cert))
+    write_file_atomically(maker_cert, ca->issue(DevelopmentCa::Profile::kernel, {"网办平台内核", "网办（开发用，非正式）", "", ""},
+                                                kernel_key.public_pem(), 3650) +
+                                          ca->issuing_pem());
+  if (!fs::exists(config.trust.tsa_certificate_file)) {
+    auto tsa_key = SigningKey::load_or_create(config.trust.tsa_key_file, config.trust.master_key_file);
+    write_file_atomically(config.trust.tsa_certificate_file,
+                          ca->issue(DevelopmentCa::Profile::tsa, {"网办时间戳服务", "网办（开发用，非正式）", "", ""},
+                                    tsa_key.public_pem(), 3650) +
+                              ca->issuing_pem());
+  }
   log.warn("development CA in {} is trusted for certificate login (trust.development_ca; never in production)",
            dir.string());
+  return ca;
+}
+
+// The PEM certificates of a file, as DER, leaf first.
+std::vector<std::string> certificates_in(const fs::path& file) {
+  std::vector<std::string> out;
+  std::string text = read_file(file);
+  const std::string end = "-----END CERTIFICATE-----";
+  for (std::size_t at = 0, stop; (stop = text.find(end, at)) != std::string::npos; at = stop + end.size())
+    out.push_back(read_certificate(text.substr(at, stop + end.size() - at)).der);
+  return out;
+}
+
+// The trust services' keys and certificates: the seal maker (the kernel key and its certificate)
+// and the time-stamping service, when their certificates are there.
+TrustService::Equipment trust_equipment(const KernelConfig& config, const SigningKey& kernel_key,
+                                        const CertificateVerifier& certificates, DevelopmentCa* ca, spdlog::logger& log) {
+  TrustService::Equipment e;
+  e.certificates = &certificates;
+  e.makers.maker_key = &kernel_key;
+  e.makers.ca = ca;
+  e.makers.master_key = load_master_key(config.trust.master_key_file);
+  if (fs::exists(config.trust.seal_maker_certificate_file))
+    e.makers.maker_certificate = certificates_in(config.trust.seal_maker_certificate_file).front();
+  else
+    log.warn("no seal maker certificate ({}): seals cannot be made", config.trust.seal_maker_certificate_file.string());
+  if (fs::exists(config.trust.tsa_certificate_file)) {
+    auto chain = certificates_in(config.trust.tsa_certificate_file);
+    std::string leaf = chain.front();
+    chain.erase(chain.begin());
+    e.tsa = std::make_unique<TimeStampAuthority>(
+        std::make_shared<SigningKey>(SigningKey::load_or_create(config.trust.tsa_key_file, config.trust.master_key_file)),
+        leaf, chain, config.trust.tsa_policy);
+  } else {
+    log.warn("no time-stamping certificate ({}): signatures carry no time stamp", config.trust.tsa_certificate_file.string());
+  }
+  return e;
 }
 
 }  // namespace
@@ -95,7 +147,9 @@ struct Kernel::Impl {
   std::unique_ptr<IdentityService> identity;
   std::unique_ptr<AuditLog> audit_log;
   std::unique_ptr<KernelAudit> audit;
-  std::unique_ptr<SigningKey> signing_key;  // the kernel's SM2 key (tree heads)
+  std::unique_ptr<SigningKey> signing_key;  // the kernel's SM2 key (tree heads, seal maker)
+  std::unique_ptr<DevelopmentCa> development_ca;
+  std::unique_ptr<TrustService> trust;
   std::unique_ptr<LivePush> live;
   std::unique_ptr<MessageService> messages;
   std::unique_ptr<DeliveryService> deliveries;
@@ -142,9 +196,10 @@ void Kernel::open(bool migrate) {
                                                    named_logger("messaging"));
   k.search = std::make_unique<SearchIndex>(*k.database, k.config.var_dir / "search", named_logger("search"));
   k.content = std::make_unique<ContentService>(*k.database, *k.blobs, *k.events, *k.messages, *k.search);
+  k.trust = std::make_unique<TrustService>(*k.database, *k.audit);
   k.plugins = std::make_unique<PluginHost>(k.config,
                                            KernelServices{k.router, *k.database, *k.events, *k.blobs, k.timers, *k.audit,
-                                                          *k.messages, *k.search, *k.content},
+                                                          *k.messages, *k.search, *k.content, *k.trust},
                                            *k.migrator, named_logger("plugins"));
   if (migrate) {
     k.migrator->prepare();
@@ -161,9 +216,10 @@ void Kernel::start() {
       SigningKey::load_or_create(k.config.trust.kernel_key_file, k.config.trust.master_key_file));
   k.log->info("kernel signing key {} (SM2)", k.signing_key->key_id().substr(0, 16));
   IdentityConfig identity = k.config.identity;
-  if (k.config.trust.development_ca) trust_development_ca(k.config, *k.signing_key, identity, *k.log);
+  if (k.config.trust.development_ca) k.development_ca = trust_development_ca(k.config, *k.signing_key, identity, *k.log);
   k.identity = std::make_unique<IdentityService>(*k.database, identity, k.admin_token, named_logger("identity"));
   k.identity->refresh_crls();
+  k.trust->start(trust_equipment(k.config, *k.signing_key, k.identity->certificates(), k.development_ca.get(), *k.log));
   k.router.set_resolver([identity = k.identity.get()](const HttpRequest& req) { return identity->resolve(req); });
   k.router.set_audit([audit = k.audit.get()](const Principal& who, const std::string& ip, const std::string& request_id,
                                              const std::string& route, const std::string& owner, const std::string& path,
@@ -178,9 +234,11 @@ void Kernel::start() {
   register_audit_routes(k.router, *k.audit_log, *k.audit, *k.database, *k.signing_key);
   register_messaging_routes(k.router, *k.database, *k.messages, *k.deliveries, *k.live);
   register_content_routes(k.router, *k.content, *k.search);
+  register_trust_routes(k.router, *k.trust);
   k.deliveries->attach(*k.events);
   k.search->start();
   if (k.config.database.demo_data) seed_demo_content(*k.content);
+  if (k.config.database.demo_data && k.development_ca) seed_demo_seals(k.trust->seals());
   k.plugins->start();
   k.events->start();
   k.live->start();

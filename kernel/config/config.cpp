@@ -113,6 +113,7 @@ const std::vector<Key>& keys() {
     i_("identity", "argon2_parallelism", 1, 64, [](KernelConfig& c) -> auto& { return c.identity.argon2_parallelism; });
     pl_("identity", "trust_anchors", [](KernelConfig& c) -> auto& { return c.identity.trust_anchors; });
     pl_("identity", "crl_files", [](KernelConfig& c) -> auto& { return c.identity.crl_files; });
+    pl_("identity", "intermediate_certificates", [](KernelConfig& c) -> auto& { return c.identity.intermediate_certificates; });
     l_("identity", "crl_urls", [](KernelConfig& c) -> auto& { return c.identity.crl_urls; });
     i_("identity", "crl_refresh_seconds", 10, 604800, [](KernelConfig& c) -> auto& { return c.identity.crl_refresh_seconds; });
     s_("identity", "oidc_issuer", [](KernelConfig& c) -> auto& { return c.identity.oidc_issuer; });
@@ -127,6 +128,10 @@ const std::vector<Key>& keys() {
     p_("trust", "kernel_key_file", [](KernelConfig& c) -> auto& { return c.trust.kernel_key_file; });
     i_("trust", "tree_head_interval_seconds", 10, 86400, [](KernelConfig& c) -> auto& { return c.trust.tree_head_interval_seconds; });
     b_("trust", "development_ca", [](KernelConfig& c) -> auto& { return c.trust.development_ca; });
+    p_("trust", "tsa_key_file", [](KernelConfig& c) -> auto& { return c.trust.tsa_key_file; });
+    p_("trust", "tsa_certificate_file", [](KernelConfig& c) -> auto& { return c.trust.tsa_certificate_file; });
+    s_("trust", "tsa_policy", [](KernelConfig& c) -> auto& { return c.trust.tsa_policy; });
+    p_("trust", "seal_maker_certificate_file", [](KernelConfig& c) -> auto& { return c.trust.seal_maker_certificate_file; });
     i_("messaging", "retention_days", 1, 36500, [](KernelConfig& c) -> auto& { return c.messaging.retention_days; });
     s_("messaging", "smtp_url", [](KernelConfig& c) -> auto& { return c.messaging.smtp_url; });
     s_("messaging", "smtp_from", [](KernelConfig& c) -> auto& { return c.messaging.smtp_from; });
@@ -338,6 +343,10 @@ KernelConfig KernelConfig::load(const fs::path& file, const std::map<std::string
   if (c.admin_token_file.empty()) c.admin_token_file = c.var_dir / "admin-token";
   if (c.trust.master_key_file.empty()) c.trust.master_key_file = c.var_dir / "master-key";
   if (c.trust.kernel_key_file.empty()) c.trust.kernel_key_file = c.var_dir / "keys" / "kernel-signing.pem";
+  if (c.trust.tsa_key_file.empty()) c.trust.tsa_key_file = c.var_dir / "keys" / "tsa.pem";
+  if (c.trust.tsa_certificate_file.empty()) c.trust.tsa_certificate_file = c.trust.tsa_key_file.string() + ".crt";
+  if (c.trust.seal_maker_certificate_file.empty())
+    c.trust.seal_maker_certificate_file = c.trust.kernel_key_file.string() + ".crt";
   if (c.database.sqlite_path.empty()) c.database.sqlite_path = c.var_dir / "wangban.db";
   if (c.plugins.directory.empty()) fail(file, "plugins.directory", "expected the folder of the plugin files");
   if (c.server.tls_certificate.empty() != c.server.tls_private_key.empty())

@@ -77,6 +77,9 @@ struct IdentityConfig {
   int argon2_parallelism = 1;            // Argon2id lanes
   std::vector<std::filesystem::path> trust_anchors;  // PEM CA files for certificate login; none: disabled
   std::vector<std::filesystem::path> crl_files;      // PEM CRLs checked in certificate login
+  // PEM files of intermediate CA certificates, for chains whose signer sends only its own
+  // certificate (seal signatures); never trusted by themselves.
+  std::vector<std::filesystem::path> intermediate_certificates;
   std::vector<std::string> crl_urls;                 // CRLs fetched over HTTP(S) (PEM or DER)
   int crl_refresh_seconds = 3600;                    // how often the CRL URLs are fetched again
   int nonce_seconds = 120;               // how long a certificate-login challenge stays valid
@@ -109,6 +112,14 @@ struct TrustConfig {
   std::filesystem::path kernel_key_file;  // the kernel's SM2 signing key, encrypted PKCS#8; default var/keys/kernel-signing.pem
   int tree_head_interval_seconds = 300;   // the audit log's tree head is signed this often (when it grew)
   bool development_ca = false;            // run the development CA in var/ca and trust it (never in production)
+  // The time-stamping service: its SM2 key (encrypted PKCS#8; created when absent) and its
+  // certificate with the CAs above it (PEM; the development CA issues one when absent). Without a
+  // certificate there is no time-stamping service and signatures carry no time stamp.
+  std::filesystem::path tsa_key_file;          // default var/keys/tsa.pem
+  std::filesystem::path tsa_certificate_file;  // default <tsa_key_file>.crt
+  std::string tsa_policy = "2.25.212861207307929906005337283637412233533";  // our policy OID (a UUID OID, X.667)
+  // The seal maker's (制章者) certificate for the kernel key (PEM, leaf first); default <kernel_key_file>.crt
+  std::filesystem::path seal_maker_certificate_file;
 };
 
 struct KernelConfig {

@@ -88,10 +88,6 @@ Version latest(soci::session& s, const std::string& id) {
   return v;
 }
 
-std::string nullable(const soci::row& r, std::size_t i) {
-  return r.get_indicator(i) == soci::i_null ? std::string() : r.get<std::string>(i);
-}
-
 json optional_text(const soci::row& r, std::size_t i) {
   return r.get_indicator(i) == soci::i_null ? json(nullptr) : json(r.get<std::string>(i));
 }
@@ -387,7 +383,7 @@ json ContentService::public_list(const std::string& type, int offset, int limit)
   json out = json::array();
   for (auto& r : rows)
     out.push_back({{"id", r.get<std::string>(0)}, {"type", r.get<std::string>(1)},
-                   {"type_label", type_label(r.get<std::string>(1))}, {"published_at", nullable(r, 2)},
+                   {"type_label", type_label(r.get<std::string>(1))}, {"published_at", row_text(r, 2)},
                    {"title", r.get<std::string>(3)}, {"summary", r.get<std::string>(4)}});
   return out;
 }
@@ -402,7 +398,7 @@ json ContentService::public_item(const std::string& id) {
   if (!s->got_data()) throw Problem::not_found("content.not_found", "没有这篇内容，或它已撤回");
   return {{"id", r.get<std::string>(0)},       {"type", r.get<std::string>(1)},
           {"type_label", type_label(r.get<std::string>(1))},
-          {"published_at", nullable(r, 2)},     {"version", row_integer(r, 3)},
+          {"published_at", row_text(r, 2)},     {"version", row_integer(r, 3)},
           {"title", r.get<std::string>(4)},     {"summary", r.get<std::string>(5)},
           {"html", r.get<std::string>(6)},      {"attachments", json::parse(r.get<std::string>(7))}};
 }

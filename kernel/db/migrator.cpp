@@ -376,6 +376,46 @@ CREATE TABLE wb_audit_tree_heads (
   signature TEXT NOT NULL,
   PRIMARY KEY (size, timestamp_ms));
 )sql"},
+      {"012_seals.sql", R"sql(
+-- Electronic seals (GB/T 38540) made by the platform: organisation seals and personal name seals.
+-- seal_der is the whole SESeal (Base64); the signer's private key is encrypted PKCS#8 under the
+-- master key. Status changes and every use are in wb_seal_events (and in the audit log).
+CREATE TABLE wb_seals (
+  id VARCHAR(36) PRIMARY KEY,
+  es_id VARCHAR(32) NOT NULL UNIQUE,
+  kind VARCHAR(20) NOT NULL,
+  name VARCHAR(200) NOT NULL,
+  organization VARCHAR(200) NOT NULL,
+  credit_code VARCHAR(18) NOT NULL,
+  owner_account_id VARCHAR(36),
+  status VARCHAR(20) NOT NULL,
+  status_reason TEXT NOT NULL,
+  status_changed_at VARCHAR(32),
+  suspended_at VARCHAR(32),
+  revoked_at VARCHAR(32),
+  valid_start VARCHAR(32) NOT NULL,
+  valid_end VARCHAR(32) NOT NULL,
+  picture_source VARCHAR(20) NOT NULL,
+  width_mm INTEGER NOT NULL,
+  height_mm INTEGER NOT NULL,
+  seal_der TEXT NOT NULL,
+  signer_key TEXT NOT NULL,
+  signer_certificate TEXT NOT NULL,
+  created_by VARCHAR(36) NOT NULL,
+  created_by_name VARCHAR(200) NOT NULL,
+  created_at VARCHAR(32) NOT NULL,
+  uses BIGINT NOT NULL);
+CREATE INDEX wb_seals_owner ON wb_seals (owner_account_id);
+CREATE TABLE wb_seal_events (
+  id VARCHAR(36) PRIMARY KEY,
+  seal_id VARCHAR(36) NOT NULL REFERENCES wb_seals (id),
+  at VARCHAR(32) NOT NULL,
+  actor_id VARCHAR(36) NOT NULL,
+  actor_name VARCHAR(200) NOT NULL,
+  action VARCHAR(40) NOT NULL,
+  detail TEXT NOT NULL);
+CREATE INDEX wb_seal_events_seal ON wb_seal_events (seal_id, at);
+)sql"},
   };
 }
 
@@ -415,6 +455,12 @@ INSERT INTO wb_role_permissions (role, permission) VALUES ('reviewer', 'content.
 INSERT INTO wb_role_permissions (role, permission) VALUES ('reviewer', 'messages.send');
 INSERT INTO wb_role_permissions (role, permission) VALUES ('reviewer', 'messages.deliveries.read');
 INSERT INTO wb_role_assignments (account_id, role, org_unit_id) VALUES ('d1000000-0000-4000-8000-000000000003', 'reviewer', 'd0000000-0000-4000-8000-000000000004');
+)sql"},
+          {"003_demo_seals.sql", R"sql(
+-- Demo data: who may use the department's organisation seal (approvers seal decisions with it).
+INSERT INTO wb_roles (name, title, built_in) VALUES ('sealer', '用印人员', 0);
+INSERT INTO wb_role_permissions (role, permission) VALUES ('sealer', 'seals.use');
+INSERT INTO wb_role_assignments (account_id, role, org_unit_id) VALUES ('d1000000-0000-4000-8000-000000000003', 'sealer', 'd0000000-0000-4000-8000-000000000004');
 )sql"}};
 }
 

@@ -120,6 +120,10 @@ long long row_integer(const soci::row& r, std::size_t i) {
   }
 }
 
+std::string row_text(const soci::row& r, std::size_t column) {
+  return r.get_indicator(column) == soci::i_null ? std::string() : r.get<std::string>(column);
+}
+
 std::string utc_now_iso() {
   auto now = std::chrono::system_clock::now();
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();

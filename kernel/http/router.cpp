@@ -184,7 +184,15 @@ void Router::add(const std::string& owner, std::shared_ptr<PluginGate> gate, Rou
   add_entry(owner, std::move(gate), std::move(route), {});
 }
 
-void Router::add_entry(const std::string& owner, std::shared_ptr<PluginGate> gate, Route route, StreamOpener stream) {
+void Router::add_kernel_raw(std::string method, std::string path, std::string permission, std::string summary,
+                            std::string media_type, Handler handler) {
+  add_entry("kernel", nullptr,
+            Route{std::move(method), std::move(path), std::move(permission), std::move(summary), "", "", std::move(handler)},
+            {}, std::move(media_type));
+}
+
+void Router::add_entry(const std::string& owner, std::shared_ptr<PluginGate> gate, Route route, StreamOpener stream,
+                       std::string raw_body_type) {
   static const char* methods[] = {"GET", "POST", "PUT", "PATCH", "DELETE"};
   bool method_ok = false;
   for (auto m : methods) method_ok = method_ok || route.method == m;
@@ -213,6 +221,7 @@ void Router::add_entry(const std::string& owner, std::shared_ptr<PluginGate> gat
   e->info.blocking = route.blocking;
   e->handler = std::move(route.handler);
   e->info.stream = static_cast<bool>(stream);
+  e->info.raw_body_type = std::move(raw_body_type);
   e->stream = std::move(stream);
   e->metrics = metrics_for(route.method + "\t" + route.path);
 
@@ -406,6 +415,13 @@ void Router::run(const std::shared_ptr<Entry>& entry, HttpRequest request, std::
     // The body: JSON when present, validated against the route's schema.
     json body;
     bool has_body = !request.body.empty();
+    if (!entry->info.raw_body_type.empty()) {
+      auto type = request.header("content-type").value_or("");
+      if (!has_body || type.substr(0, type.find(';')) != entry->info.raw_body_type)
+        throw Problem(415, "request.unsupported_media_type",
+                      "请求内容类型必须是 " + entry->info.raw_body_type + " (send Content-Type: " + entry->info.raw_body_type + ")");
+      has_body = false;  // the handler reads the bytes
+    }
     if (entry->info.request_schema && !has_body)
       throw Problem::bad_request("request.body_missing", "请求缺少 JSON 内容 (this route expects a JSON body)");
     if (has_body) {

@@ -60,6 +60,7 @@ struct RouteInfo {
   std::shared_ptr<const JsonSchema> response_schema;  // may be null
   bool blocking = true;
   bool stream = false;  // answers with Server-Sent Events
+  std::string raw_body_type;  // a kernel route taking a non-JSON body of this media type (else JSON)
 };
 
 class Router final : public HttpHandler {
@@ -84,6 +85,10 @@ class Router final : public HttpHandler {
         Route{std::move(method), std::move(path), std::move(permission), std::move(summary), std::move(request_schema), "",
               std::move(handler)});
   }
+  // A kernel route whose body is not JSON but bytes of `media_type` (e.g. application/timestamp-query),
+  // read with Request::body(); other checks as for any route.
+  void add_kernel_raw(std::string method, std::string path, std::string permission, std::string summary,
+                      std::string media_type, Handler handler);
   // A kernel route whose answer is a stream (Server-Sent Events): after the same checks as any
   // route, `open` is called on the worker pool and returns what starts the stream.
   using StreamOpener = std::function<StreamStart(const Request&)>;
@@ -104,7 +109,8 @@ class Router final : public HttpHandler {
  private:
   struct Entry;
   struct Table;
-  void add_entry(const std::string& owner, std::shared_ptr<PluginGate> gate, Route route, StreamOpener stream);
+  void add_entry(const std::string& owner, std::shared_ptr<PluginGate> gate, Route route, StreamOpener stream,
+                 std::string raw_body_type = {});
   void run(const std::shared_ptr<Entry>& entry, HttpRequest request, std::string path, std::string request_id,
            std::vector<std::pair<std::string, std::string>> params, Respond respond,
            std::chrono::steady_clock::time_point started);

@@ -1,6 +1,9 @@
 // CertificateVerifier over OpenSSL 3: chain, validity, CRL, key usage and nonce signature checks.
 #include "identity/certificate_verifier.hpp"
 
+#include <algorithm>
+#include <ctime>
+
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -82,6 +85,7 @@ bool crl_signed_by(X509_CRL* crl, EVP_PKEY* issuer_key) {
 struct CertificateVerifier::Impl {
   std::unique_ptr<X509_STORE, StoreFree> store{X509_STORE_new()};
   std::vector<std::unique_ptr<X509_CRL, CrlFree>> crls;  // from files
+  std::vector<std::string> intermediates;                 // DER, helpers for every chain
   bool enabled = false;
   std::mutex url_mutex;
   std::map<std::string, std::shared_ptr<X509_CRL>> url_crls;  // url -> last good CRL (null: none yet)
@@ -89,31 +93,67 @@ struct CertificateVerifier::Impl {
 
 namespace {
 
-// Checks each certificate of a verified chain against the CRLs of its issuer.
-void check_revocation(const std::vector<X509_CRL*>& crls, STACK_OF(X509)* chain) {
+// A certificate of a verified chain revoked by a CRL of its issuer: the revocation time, 0 when none.
+// Fills `failure` when a CRL cannot be used.
+std::time_t revocation(const std::vector<X509_CRL*>& crls, STACK_OF(X509)* chain, ChainCheck& failure) {
   int n = sk_X509_num(chain);
   for (int i = 0; i + 1 < n; ++i) {
     X509* cert = sk_X509_value(chain, i);
     X509* issuer = sk_X509_value(chain, i + 1);
     for (auto& crl : crls) {
       if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(issuer)) != 0) continue;
-      if (!crl_signed_by(crl, X509_get0_pubkey(issuer)))
-        refuse("auth.cert_untrusted", "证书吊销列表的签名无效 (the CRL is not signed by the certificate's issuer)");
+      if (!crl_signed_by(crl, X509_get0_pubkey(issuer))) {
+        failure.reason = "crl_invalid";
+        failure.message = "证书吊销列表的签名无效 (the CRL is not signed by the certificate's issuer)";
+        return 0;
+      }
       const ASN1_TIME* next = X509_CRL_get0_nextUpdate(crl);
-      if (next && X509_cmp_current_time(next) < 0)
-        refuse("auth.cert_untrusted", "证书吊销列表已过期，无法确认证书状态 (the CRL is past its next update)");
+      if (next && X509_cmp_current_time(next) < 0) {
+        failure.reason = "crl_invalid";
+        failure.message = "证书吊销列表已过期，无法确认证书状态 (the CRL is past its next update)";
+        return 0;
+      }
       X509_REVOKED* entry = nullptr;
-      if (X509_CRL_get0_by_serial(crl, &entry, X509_get_serialNumber(cert)) == 1)
-        refuse("auth.cert_revoked", "证书已被吊销 (certificate revoked)");
+      if (X509_CRL_get0_by_serial(crl, &entry, X509_get_serialNumber(cert)) == 1) {
+        std::tm tm{};
+        ASN1_TIME_to_tm(X509_REVOKED_get0_revocationDate(entry), &tm);
+        return std::max<std::time_t>(1, timegm(&tm));
+      }
     }
   }
+  return 0;
+}
+
+std::string encode_der(X509* cert) {
+  unsigned char* der = nullptr;
+  int n = i2d_X509(cert, &der);
+  std::string out(reinterpret_cast<char*>(der), static_cast<std::size_t>(std::max(n, 0)));
+  OPENSSL_free(der);
+  return out;
+}
+
+X509Ptr parse_any(const std::string& bytes) {
+  if (bytes.find("-----BEGIN") != std::string::npos) return parse_pem(bytes);
+  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+  X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(bytes.size())));
+  if (!cert) refuse("auth.cert_malformed", "证书格式无效 (not an X.509 certificate)");
+  return cert;
 }
 
 }  // namespace
 
 CertificateVerifier::CertificateVerifier(const std::vector<std::filesystem::path>& anchors,
-                                         const std::vector<std::filesystem::path>& crls)
+                                         const std::vector<std::filesystem::path>& crls,
+                                         const std::vector<std::filesystem::path>& intermediates)
     : impl_(std::make_unique<Impl>()) {
+  for (auto& file : intermediates) {
+    std::unique_ptr<BIO, BioFree> bio(BIO_new_file(file.c_str(), "r"));
+    int before = static_cast<int>(impl_->intermediates.size());
+    while (X509* c = bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr)
+      impl_->intermediates.push_back(encode_der(c)), X509_free(c);
+    if (static_cast<int>(impl_->intermediates.size()) == before)
+      throw std::runtime_error("no certificate in " + file.string());
+  }
   for (auto& a : anchors) {
     if (X509_STORE_load_file(impl_->store.get(), a.c_str()) != 1)
       throw std::runtime_error("cannot load trust anchors from " + a.string());
@@ -147,32 +187,48 @@ void CertificateVerifier::set_url_crl(const std::string& url, const std::string&
   impl_->url_crls[url] = std::shared_ptr<X509_CRL>(crl, X509_CRL_free);
 }
 
-CertificateSubject CertificateVerifier::verify(const std::vector<std::string>& chain_pem, const std::string& message,
-                                               const std::string& signature) const {
-  if (!impl_->enabled)
-    throw Problem::unavailable("auth.cert_login_disabled", "本平台未配置数字证书信任根，暂不支持证书登录");
-  if (chain_pem.empty()) refuse("auth.cert_malformed", "缺少证书");
-  X509Ptr leaf = parse_pem(chain_pem[0]);
+ChainCheck CertificateVerifier::check_chain(const std::string& leaf_bytes, const std::vector<std::string>& intermediates,
+                                            std::time_t at) const {
+  ChainCheck r;
+  if (!impl_->enabled) {
+    r.reason = "not_configured";
+    r.message = "本平台未配置证书信任根 (no trust anchors are configured)";
+    return r;
+  }
+  X509Ptr leaf;
   std::unique_ptr<STACK_OF(X509), StackFree> untrusted(sk_X509_new_null());
-  for (std::size_t i = 1; i < chain_pem.size(); ++i) {
-    X509Ptr c = parse_pem(chain_pem[i]);
-    set_sm2_id(c.get());
-    sk_X509_push(untrusted.get(), c.release());
+  try {
+    leaf = parse_any(leaf_bytes);
+    auto helpers = intermediates;
+    helpers.insert(helpers.end(), impl_->intermediates.begin(), impl_->intermediates.end());
+    for (auto& i : helpers) {
+      X509Ptr c = parse_any(i);
+      set_sm2_id(c.get());
+      sk_X509_push(untrusted.get(), c.release());
+    }
+  } catch (const Problem&) {
+    r.reason = "malformed";
+    r.message = "证书格式无效 (not an X.509 certificate)";
+    return r;
   }
   set_sm2_id(leaf.get());
-
-  // 1. The chain, validity periods and revocation.
   std::unique_ptr<X509_STORE_CTX, CtxFree> ctx(X509_STORE_CTX_new());
   X509_STORE_CTX_init(ctx.get(), impl_->store.get(), leaf.get(), untrusted.get());
-  if (X509_verify_cert(ctx.get()) != 1) {
+  X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(ctx.get()), at);
+  bool verified = X509_verify_cert(ctx.get()) == 1;
+  if (STACK_OF(X509)* built = X509_STORE_CTX_get0_chain(ctx.get()))
+    for (int i = 0; i < sk_X509_num(built); ++i) r.chain.push_back(subject_field(sk_X509_value(built, i), NID_commonName));
+  if (!verified) {
     int err = X509_STORE_CTX_get_error(ctx.get());
     std::string why = X509_verify_cert_error_string(err);
+    ERR_clear_error();
     switch (err) {
-      case X509_V_ERR_CERT_HAS_EXPIRED: refuse("auth.cert_expired", "证书已过期 (" + why + ")");
-      case X509_V_ERR_CERT_NOT_YET_VALID: refuse("auth.cert_not_yet_valid", "证书尚未生效 (" + why + ")");
-      case X509_V_ERR_CERT_REVOKED: refuse("auth.cert_revoked", "证书已被吊销 (" + why + ")");
-      default: refuse("auth.cert_untrusted", "证书不是由受信任的机构签发 (" + why + ")");
+      case X509_V_ERR_CERT_HAS_EXPIRED: r.reason = "expired", r.message = "证书已过期 (" + why + ")"; break;
+      case X509_V_ERR_CERT_NOT_YET_VALID: r.reason = "not_yet_valid", r.message = "证书尚未生效 (" + why + ")"; break;
+      case X509_V_ERR_CERT_REVOKED: r.reason = "revoked", r.message = "证书已被吊销 (" + why + ")"; break;
+      default: r.reason = "untrusted", r.message = "证书不是由受信任的机构签发 (" + why + ")";
     }
+    return r;
   }
   std::vector<X509_CRL*> crls;
   std::vector<std::shared_ptr<X509_CRL>> held;  // keeps fetched CRLs alive while checking
@@ -180,13 +236,42 @@ CertificateSubject CertificateVerifier::verify(const std::vector<std::string>& c
   {
     std::lock_guard lock(impl_->url_mutex);
     for (auto& [url, crl] : impl_->url_crls) {
-      if (!crl)
-        refuse("auth.crl_unavailable", "暂时无法获取证书吊销列表，请稍后再试 (the CRL at " + url + " has not been fetched)");
+      if (!crl) {
+        r.reason = "crl_unavailable";
+        r.message = "暂时无法获取证书吊销列表，请稍后再试 (the CRL at " + url + " has not been fetched)";
+        return r;
+      }
       held.push_back(crl);
       crls.push_back(crl.get());
     }
   }
-  check_revocation(crls, X509_STORE_CTX_get0_chain(ctx.get()));
+  r.revoked_at = revocation(crls, X509_STORE_CTX_get0_chain(ctx.get()), r);
+  ERR_clear_error();
+  if (!r.reason.empty()) return r;
+  if (r.revoked_at && r.revoked_at <= at) {
+    r.reason = "revoked";
+    r.message = "证书已被吊销 (certificate revoked)";
+    return r;
+  }
+  r.ok = true;
+  r.reason = "ok";
+  r.message = r.revoked_at ? "证书在该时间之后被吊销" : "证书有效";
+  return r;
+}
+
+CertificateSubject CertificateVerifier::verify(const std::vector<std::string>& chain_pem, const std::string& message,
+                                               const std::string& signature) const {
+  if (!impl_->enabled)
+    throw Problem::unavailable("auth.cert_login_disabled", "本平台未配置数字证书信任根，暂不支持证书登录");
+  if (chain_pem.empty()) refuse("auth.cert_malformed", "缺少证书");
+  X509Ptr leaf = parse_pem(chain_pem[0]);
+  // 1. The chain, validity periods and revocation, now.
+  ChainCheck chain = check_chain(chain_pem[0], {chain_pem.begin() + 1, chain_pem.end()}, std::time(nullptr));
+  if (!chain.ok) {
+    if (chain.reason == "crl_unavailable") refuse("auth.crl_unavailable", chain.message);
+    if (chain.reason == "crl_invalid") refuse("auth.cert_untrusted", chain.message);
+    refuse("auth.cert_" + chain.reason, chain.message);
+  }
   // 2. The leaf may sign.
   if ((X509_get_extension_flags(leaf.get()) & EXFLAG_KUSAGE) && !(X509_get_key_usage(leaf.get()) & KU_DIGITAL_SIGNATURE))
     refuse("auth.cert_key_usage", "证书的密钥用途不允许数字签名 (key usage lacks digitalSignature)");

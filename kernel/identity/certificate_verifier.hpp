@@ -29,10 +29,23 @@ struct CertificateSubject {
   std::string key_algorithm;   // "SM2", "EC", "RSA"
 };
 
+// The outcome of a chain check at a point in time (for signatures: the signing time).
+struct ChainCheck {
+  bool ok = false;
+  // "ok", or what failed: "malformed", "untrusted", "expired", "not_yet_valid", "revoked", "crl_unavailable",
+  // "crl_invalid", "not_configured".
+  std::string reason;
+  std::string message;            // Chinese, with OpenSSL's words in brackets where they help
+  std::time_t revoked_at = 0;     // set when a certificate of the chain is revoked (even after `at`)
+  std::vector<std::string> chain;  // the subjects' common names, leaf first, up to the anchor
+};
+
 class CertificateVerifier {
  public:
   // `anchors`: PEM files of trusted CA certificates; `crls`: PEM CRL files.
-  CertificateVerifier(const std::vector<std::filesystem::path>& anchors, const std::vector<std::filesystem::path>& crls);
+  // `intermediates`: PEM files of CA certificates that may complete a chain (not trusted themselves).
+  CertificateVerifier(const std::vector<std::filesystem::path>& anchors, const std::vector<std::filesystem::path>& crls,
+                      const std::vector<std::filesystem::path>& intermediates = {});
   ~CertificateVerifier();
   bool enabled() const;
   // URLs whose CRLs must be present before any login is accepted.
@@ -40,6 +53,9 @@ class CertificateVerifier {
   // Replaces the CRL last fetched from `url` (PEM or DER). Throws std::runtime_error when
   // `bytes` is not a CRL; the previous one stays then.
   void set_url_crl(const std::string& url, const std::string& bytes);
+  // The chain of `leaf` (DER or PEM) up to an anchor, with `intermediates` as helpers, valid at `at`,
+  // no certificate revoked at or before `at`.
+  ChainCheck check_chain(const std::string& leaf, const std::vector<std::string>& intermediates, std::time_t at) const;
   // `chain_pem`: the leaf first, then intermediates. `signature`: raw signature bytes over `message`.
   CertificateSubject verify(const std::vector<std::string>& chain_pem, const std::string& message,
                             const std::string& signature) const;

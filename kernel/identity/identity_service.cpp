@@ -84,7 +84,7 @@ IdentityService::IdentityService(Database& db, const IdentityConfig& config, std
                                  std::shared_ptr<spdlog::logger> log)
     : db_(db), config_(config), admin_token_(std::move(admin_token)),
       dummy_hash_(hash_password(random_hex(16), params(config))),
-      certificates_(std::make_unique<CertificateVerifier>(config.trust_anchors, config.crl_files)),
+      certificates_(std::make_unique<CertificateVerifier>(config.trust_anchors, config.crl_files, config.intermediate_certificates)),
       oidc_(std::make_unique<OidcClient>(config)),
       log_(std::move(log)) {
   certificates_->expect_url_crls(config_.crl_urls);

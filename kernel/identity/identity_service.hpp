@@ -68,6 +68,8 @@ class IdentityService {
   // good CRL stays. Returns how many were fetched.
   int refresh_crls();
   int crl_refresh_seconds() const { return config_.crl_refresh_seconds; }
+  // The trust anchors and CRLs (also for signatures and seals).
+  const CertificateVerifier& certificates() const { return *certificates_; }
   // A one-time challenge for certificate login, valid for identity.nonce_seconds.
   std::pair<std::string, long long> new_nonce();
   // Digital-certificate login: the nonce must be fresh and unused, the certificate chain

@@ -35,6 +35,7 @@ struct KernelServices {
   MessageService& messages;
   SearchIndex& search;
   Content& content;
+  Trust& trust;
 };
 
 class PluginContext final : public Context {
@@ -55,6 +56,7 @@ class PluginContext final : public Context {
   Messaging& messaging() override { return messaging_; }
   Search& search() override { return search_; }
   Content& content() override { return services_.content; }
+  Trust& trust() override { return services_.trust; }
 
   // Removes routes, subscriptions and timers; call after the gate has drained.
   void teardown();

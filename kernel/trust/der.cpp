@@ -1,6 +1,7 @@
 // DER: encoding and strict decoding of the TLVs in der.hpp.
 #include "trust/der.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace wangban::kernel::der {
@@ -24,6 +25,15 @@ std::string sequence(const std::vector<std::string>& items) {
   for (auto& i : items) content += i;
   return tlv(kSequence, content);
 }
+
+std::string set_of(std::vector<std::string> items) {
+  std::sort(items.begin(), items.end());  // DER: by the encodings, as unsigned octets compared left to right
+  std::string content;
+  for (auto& i : items) content += i;
+  return tlv(kSet, content);
+}
+
+std::string null() { return tlv(kNull, {}); }
 
 std::string integer(std::int64_t value) {
   std::string bytes;
@@ -80,6 +90,15 @@ std::string generalized_time(std::time_t t) {
   char buf[20];
   std::strftime(buf, sizeof buf, "%Y%m%d%H%M%SZ", &tm);
   return tlv(kGeneralizedTime, buf);
+}
+
+std::string utc_time(std::time_t t) {
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  if (tm.tm_year < 50 || tm.tm_year >= 150) throw Error("UTCTime holds only the years 1950-2049");
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%y%m%d%H%M%SZ", &tm);
+  return tlv(kUtcTime, buf);
 }
 
 std::string explicit_tag(unsigned number, std::string_view content) {
@@ -158,18 +177,38 @@ std::string to_bits(const Node& n) {
 }
 
 std::time_t to_time(const Node& n) {
-  if (n.tag != kGeneralizedTime || n.content.size() != 15 || n.content.back() != 'Z') throw Error("not a GeneralizedTime");
-  std::tm tm{};
+  // GeneralizedTime YYYYMMDDHHMMSS[.fff]Z (RFC 3161 genTime may carry fractions) or UTCTime YYMMDDHHMMSSZ.
   std::string s(n.content);
-  for (std::size_t i = 0; i < 14; ++i)
-    if (s[i] < '0' || s[i] > '9') throw Error("not a GeneralizedTime");
-  tm.tm_year = std::stoi(s.substr(0, 4)) - 1900;
-  tm.tm_mon = std::stoi(s.substr(4, 2)) - 1;
-  tm.tm_mday = std::stoi(s.substr(6, 2));
-  tm.tm_hour = std::stoi(s.substr(8, 2));
-  tm.tm_min = std::stoi(s.substr(10, 2));
-  tm.tm_sec = std::stoi(s.substr(12, 2));
+  bool utc = n.tag == kUtcTime;
+  if ((n.tag != kGeneralizedTime && !utc) || s.empty() || s.back() != 'Z') throw Error("not a GeneralizedTime or UTCTime");
+  s.pop_back();
+  std::size_t digits = utc ? 12 : 14;
+  if (s.size() < digits) throw Error("time too short");
+  if (s.size() > digits) {
+    if (utc || s[digits] != '.' || s.size() == digits + 1 || s.back() == '0') throw Error("bad fraction of a second");
+    for (std::size_t i = digits + 1; i < s.size(); ++i)
+      if (s[i] < '0' || s[i] > '9') throw Error("bad fraction of a second");
+  }
+  for (std::size_t i = 0; i < digits; ++i)
+    if (s[i] < '0' || s[i] > '9') throw Error("not a time");
+  std::tm tm{};
+  std::size_t y = utc ? 2 : 4;
+  int year = std::stoi(s.substr(0, y));
+  if (utc) year += year < 50 ? 2000 : 1900;
+  tm.tm_year = year - 1900;
+  tm.tm_mon = std::stoi(s.substr(y, 2)) - 1;
+  tm.tm_mday = std::stoi(s.substr(y + 2, 2));
+  tm.tm_hour = std::stoi(s.substr(y + 4, 2));
+  tm.tm_min = std::stoi(s.substr(y + 6, 2));
+  tm.tm_sec = std::stoi(s.substr(y + 8, 2));
+  if (tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
+    throw Error("time out of range");
   return timegm(&tm);
+}
+
+std::string to_octets(const Node& n) {
+  if (n.tag != kOctetString) throw Error("not an OCTET STRING");
+  return std::string(n.content);
 }
 
 }  // namespace wangban::kernel::der

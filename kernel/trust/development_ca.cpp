@@ -182,6 +182,7 @@ std::string DevelopmentCa::issue(Profile profile, const CertificateRequestInfo& 
   add_ext(c.get(), issuer.get(), NID_basic_constraints, "critical,CA:FALSE");
   add_ext(c.get(), issuer.get(), NID_key_usage,
           profile == Profile::kernel ? "critical,digitalSignature" : "critical,digitalSignature,nonRepudiation");
+  if (profile == Profile::tsa) add_ext(c.get(), issuer.get(), NID_ext_key_usage, "critical,timeStamping");
   add_ext(c.get(), issuer.get(), NID_subject_key_identifier, "hash");
   add_ext(c.get(), issuer.get(), NID_authority_key_identifier, "keyid:always");
   impl_->issuing_key.sign_certificate(c.get());

@@ -12,6 +12,8 @@
 //   seal    CN = seal name, O = organisation, serialNumber = credit code; digitalSignature, nonRepudiation
 //           (the certificate of a department's seal key, GB/T 38540)
 //   kernel  CN = the platform's name; digitalSignature
+//   tsa     CN = the time-stamping service; digitalSignature, nonRepudiation, extendedKeyUsage
+//           timeStamping (critical, the only purpose — RFC 3161 §2.3)
 // Every leaf: v3, a random 128-bit serial, basicConstraints CA:FALSE (critical), keyUsage
 // (critical), subject and authority key identifiers. Issued serials and revocations are kept
 // in the CA's folder (development use; not a production CA database). Thread-safe.
@@ -36,7 +38,7 @@ struct CertificateRequestInfo {
 
 class DevelopmentCa {
  public:
-  enum class Profile { person, legal, staff, seal, kernel };
+  enum class Profile { person, legal, staff, seal, kernel, tsa };
 
   // Opens the CA in `dir`, creating root and issuing CA on first use.
   static std::unique_ptr<DevelopmentCa> open_or_create(const std::filesystem::path& dir,

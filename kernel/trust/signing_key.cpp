@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -29,8 +30,9 @@ struct BioFree {
   void operator()(BIO* b) const { BIO_free(b); }
 };
 
-// The master key: WANGBAN_MASTER_KEY, else the file (created on first use, mode 0600).
-std::string master_key(const fs::path& file) {
+}  // namespace
+
+std::string load_master_key(const fs::path& file) {
   if (const char* env = std::getenv("WANGBAN_MASTER_KEY"); env && *env) {
     if (std::string(env).size() < 32) throw std::runtime_error("WANGBAN_MASTER_KEY must be at least 32 characters");
     return env;
@@ -49,6 +51,8 @@ std::string master_key(const fs::path& file) {
   write_file_atomically(file, key + "\n", 0600);
   return key;
 }
+
+namespace {
 
 std::string public_pem_of(EVP_PKEY* key) {
   std::unique_ptr<BIO, BioFree> bio(BIO_new(BIO_s_mem()));
@@ -78,7 +82,7 @@ SigningKey::~SigningKey() = default;
 fs::path SigningKey::public_file_of(const fs::path& key_file) { return key_file.string() + ".pub"; }
 
 SigningKey SigningKey::load_or_create(const fs::path& key_file, const fs::path& master_key_file) {
-  std::string passphrase = master_key(master_key_file);
+  std::string passphrase = load_master_key(master_key_file);
   if (fs::exists(key_file)) {
     std::string pem = read_file(key_file);
     std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
@@ -90,19 +94,37 @@ SigningKey SigningKey::load_or_create(const fs::path& key_file, const fs::path& 
     write_file_atomically(public_file_of(key_file), k.public_pem(), 0644);
     return k;
   }
-  EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "SM2");
-  if (!key) throw std::runtime_error("cannot generate an SM2 key");
-  auto owned = own(key);
-  std::unique_ptr<BIO, BioFree> bio(BIO_new(BIO_s_mem()));
-  // PKCS#8 PBES2: PBKDF2 (OpenSSL's default PRF and iteration count) with SM4-CBC.
-  if (PEM_write_bio_PKCS8PrivateKey(bio.get(), key, EVP_sm4_cbc(), nullptr, 0, nullptr, passphrase.data()) != 1)
-    throw std::runtime_error("cannot encrypt the kernel signing key");
-  char* data = nullptr;
-  long n = BIO_get_mem_data(bio.get(), &data);
-  write_file_atomically(key_file, std::string(data, static_cast<std::size_t>(n)), 0600);
-  SigningKey k(owned, true);
+  SigningKey k = generate();
+  write_file_atomically(key_file, k.encrypted_pem(passphrase), 0600);
   write_file_atomically(public_file_of(key_file), k.public_pem(), 0644);
   return k;
+}
+
+SigningKey SigningKey::generate() {
+  EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "SM2");
+  if (!key) throw std::runtime_error("cannot generate an SM2 key");
+  return SigningKey(own(key), true);
+}
+
+SigningKey SigningKey::from_private_pem(std::string_view pem, std::string_view passphrase) {
+  std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  std::string pass(passphrase);
+  EVP_PKEY* key = PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, pass.empty() ? nullptr : pass.data());
+  ERR_clear_error();
+  if (!key) throw std::invalid_argument("not a private key, or the passphrase is wrong");
+  return SigningKey(own(key), true);
+}
+
+std::string SigningKey::encrypted_pem(std::string_view passphrase) const {
+  if (!has_private_) throw std::logic_error("this SigningKey holds only the public key");
+  std::unique_ptr<BIO, BioFree> bio(BIO_new(BIO_s_mem()));
+  std::string pass(passphrase);
+  // PKCS#8 PBES2: PBKDF2 (OpenSSL's default PRF and iteration count) with SM4-CBC.
+  if (PEM_write_bio_PKCS8PrivateKey(bio.get(), raw(key_), EVP_sm4_cbc(), nullptr, 0, nullptr, pass.data()) != 1)
+    throw std::runtime_error("cannot encrypt the private key");
+  char* data = nullptr;
+  long n = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<std::size_t>(n));
 }
 
 SigningKey SigningKey::from_public_pem(std::string_view pem) {

@@ -16,8 +16,16 @@
 
 namespace wangban::kernel {
 
+// The master key (WANGBAN_MASTER_KEY, else the file, created on first use with mode 0600).
+std::string load_master_key(const std::filesystem::path& master_key_file);
+
 class SigningKey {
  public:
+  // A new SM2 key pair.
+  static SigningKey generate();
+  // A private key from PEM: PKCS#8 encrypted under `passphrase`, or unencrypted when it is empty.
+  // Throws std::invalid_argument when it cannot be read (wrong passphrase, not a key).
+  static SigningKey from_private_pem(std::string_view pem, std::string_view passphrase = {});
   // Loads the key, or creates it (and the master-key file when it is used and absent).
   static SigningKey load_or_create(const std::filesystem::path& key_file, const std::filesystem::path& master_key_file);
   // The public half only, from the public PEM file (for verification without the master key).
@@ -29,6 +37,9 @@ class SigningKey {
   SigningKey& operator=(SigningKey&&) noexcept;
   ~SigningKey();
 
+  // The private key as PKCS#8 PEM encrypted with PBES2 (PBKDF2, SM4-CBC) under `passphrase`.
+  std::string encrypted_pem(std::string_view passphrase) const;
+  bool has_private() const { return has_private_; }
   std::string sign(std::string_view data) const;  // DER signature; throws without the private half
   bool verify(std::string_view data, std::string_view signature) const;
   // Signs an OpenSSL X509* / X509_CRL* (passed as void* to keep OpenSSL out of this header)

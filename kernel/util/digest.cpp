@@ -11,6 +11,13 @@ namespace wangban::kernel {
 namespace {
 
 std::string digest_hex(const char* algorithm, std::string_view data) {
+  std::string md = digest_bytes(algorithm, data);
+  return to_hex(reinterpret_cast<const unsigned char*>(md.data()), md.size());
+}
+
+}  // namespace
+
+std::string digest_bytes(const char* algorithm, std::string_view data) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_MD* md_type = EVP_MD_fetch(nullptr, algorithm, nullptr);
@@ -18,10 +25,8 @@ std::string digest_hex(const char* algorithm, std::string_view data) {
   int ok = EVP_Digest(data.data(), data.size(), md, &len, md_type, nullptr);
   EVP_MD_free(md_type);
   if (!ok) throw std::runtime_error(std::string("digest failed: ") + algorithm);
-  return to_hex(md, len);
+  return std::string(reinterpret_cast<char*>(md), len);
 }
-
-}  // namespace
 
 std::string to_hex(const unsigned char* data, std::size_t size) {
   static const char* digits = "0123456789abcdef";

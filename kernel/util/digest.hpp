@@ -9,6 +9,8 @@
 namespace wangban::kernel {
 
 std::string sha256_hex(std::string_view data);
+// The raw digest of `data` with an OpenSSL digest by name ("SM3", "SHA256", ...); throws when unknown.
+std::string digest_bytes(const char* algorithm, std::string_view data);
 std::string sm3_hex(std::string_view data);
 // Lowercase hex of `bytes` random bytes from the OpenSSL CSPRNG.
 std::string random_hex(std::size_t bytes);

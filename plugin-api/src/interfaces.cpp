@@ -11,6 +11,7 @@
 #include "wangban/plugin.hpp"
 #include "wangban/scheduler.hpp"
 #include "wangban/search.hpp"
+#include "wangban/trust.hpp"
 
 namespace wangban {
 
@@ -26,5 +27,6 @@ Audit::~Audit() = default;
 Messaging::~Messaging() = default;
 Search::~Search() = default;
 Content::~Content() = default;
+Trust::~Trust() = default;
 
 }  // namespace wangban

@@ -1,8 +1,8 @@
 // The browser tests: a real kernel serving the built web UI, and Debian's Chromium driven by
 // playwright-core through the console: the plugin page (plugins.test.mjs), the identity admin pages
 // (console.test.mjs), certificate login, self-service, session admin and the audit log
-// (identity.test.mjs, with a test PKI made here), and content, messages and search
-// (content.test.mjs).
+// (identity.test.mjs, with a test PKI made here), content, messages and search (content.test.mjs),
+// and electronic seals and signature verification (seals.test.mjs).
 #include <fstream>
 
 #include "../integration/support.hpp"
@@ -109,4 +109,19 @@ TEST_CASE("content written, reviewed and published, read and found without login
   CHECK(status == 0);
   CHECK(out.find(" 0 failed") != std::string::npos);
   CHECK(k.log_text().find("live push:") == std::string::npos);
+}
+
+TEST_CASE("seals made, signed with and revoked, and signatures verified without login in a real browser") {
+  REQUIRE_MESSAGE(fs::exists(fs::path(WANGBAN_WEB_DIST) / "index.html"), "build the web UI first (scripts/test does)");
+  PluginFolder folder({"greeting"});
+  auto o = options(folder, {"greeting"});
+  o.web_root = WANGBAN_WEB_DIST;
+  o.demo_data = true;  // admin (every permission) makes the seals; clerk 张三 gets a personal name seal
+  KernelProcess k(o);
+  std::string shot = (k.dir() / "seals").string();
+  auto [out, status] =
+      run_command("WANGBAN_URL=" + k.url() + " SCREENSHOT=" + shot + " node " WANGBAN_SEALS_SCRIPT " 2>&1");
+  INFO(out);
+  CHECK(status == 0);
+  CHECK(out.find(" 0 failed") != std::string::npos);
 }

@@ -25,14 +25,24 @@ export class ApiError extends Error {
   readonly code: string | null;
   readonly requestId: string | null;
   readonly title: string;
+  /** The request field the problem is about (the problem's `field` member), when the kernel names one. */
+  readonly field: string | null;
 
-  constructor(status: number, detail: string, title = '', code: string | null = null, requestId: string | null = null) {
+  constructor(
+    status: number,
+    detail: string,
+    title = '',
+    code: string | null = null,
+    requestId: string | null = null,
+    field: string | null = null,
+  ) {
     super(detail);
     this.name = 'ApiError';
     this.status = status;
     this.title = title;
     this.code = code;
     this.requestId = requestId;
+    this.field = field;
   }
 }
 
@@ -66,6 +76,7 @@ async function toApiError(res: Response): Promise<ApiError> {
     title,
     str(body?.code),
     str(body?.request_id) ?? res.headers.get('X-Request-Id'),
+    str(body?.field),
   );
 }
 
@@ -80,11 +91,19 @@ interface RequestOptions {
   auth?: boolean;
   /** Try this bearer token instead of the stored one (checking a token before keeping it); 401 does not sign out. */
   bearer?: string;
+  /** How long to wait for the answer (default 20 s); large uploads need longer. */
+  timeoutMs?: number;
 }
 
-function send(method: Method, path: string, body: unknown, headers: Record<string, string>): Promise<Response> {
+function send(
+  method: Method,
+  path: string,
+  body: unknown,
+  headers: Record<string, string>,
+  timeoutMs = TIMEOUT_MS,
+): Promise<Response> {
   const ctrl = new AbortController();
-  const timer = window.setTimeout(() => ctrl.abort(), TIMEOUT_MS);
+  const timer = window.setTimeout(() => ctrl.abort(), timeoutMs);
   return fetch(path, {
     method,
     headers,
@@ -100,11 +119,14 @@ function send(method: Method, path: string, body: unknown, headers: Record<strin
     .finally(() => window.clearTimeout(timer));
 }
 
-/** The one request helper: JSON in and out, problem+json errors as ApiError. 204 gives undefined. */
-async function request<T>(method: Method, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
-  const { auth = true, bearer } = options;
+/**
+ * Sends a request with the caller's credentials (see RequestOptions) and answers the successful
+ * response; problem+json errors are thrown as ApiError. `accept` is the Accept header's media type.
+ */
+async function exchange(method: Method, path: string, body: unknown, options: RequestOptions, accept: string): Promise<Response> {
+  const { auth = true, bearer, timeoutMs } = options;
   const buildHeaders = (): Record<string, string> => {
-    const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
+    const headers: Record<string, string> = { Accept: `${accept}, application/problem+json` };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     const token = bearer ?? (auth ? adminToken.value : null);
     if (token) headers.Authorization = `Bearer ${token}`;
@@ -112,13 +134,13 @@ async function request<T>(method: Method, path: string, body?: unknown, options:
     return headers;
   };
 
-  let res = await send(method, path, body, buildHeaders());
+  let res = await send(method, path, body, buildHeaders(), timeoutMs);
 
   // A cookie session whose CSRF token this tab lost or never had: fetch it once and retry.
   if (res.status === 403 && auth && !bearer && !adminToken.value && method !== 'GET') {
     const err = await toApiError(res);
     if (err.code !== 'auth.csrf' || !(await refreshCsrf())) throw err;
-    res = await send(method, path, body, buildHeaders());
+    res = await send(method, path, body, buildHeaders(), timeoutMs);
   }
 
   if (!res.ok) {
@@ -128,11 +150,27 @@ async function request<T>(method: Method, path: string, body?: unknown, options:
     }
     throw err;
   }
+  return res;
+}
+
+/** The one request helper: JSON in and out, problem+json errors as ApiError. 204 gives undefined. */
+async function request<T>(method: Method, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
+  const res = await exchange(method, path, body, options, 'application/json');
   if (res.status === 204) return undefined as T;
   try {
     return (await res.json()) as T;
   } catch {
     throw new ApiError(res.status, '服务器返回了无法解析的数据。');
+  }
+}
+
+/** The same with bytes back (an image, a file): JSON in, a Blob out; errors as for request(). */
+async function requestBlob(method: Method, path: string, accept: string, body?: unknown, options: RequestOptions = {}): Promise<Blob> {
+  const res = await exchange(method, path, body, options, accept);
+  try {
+    return await res.blob();
+  } catch {
+    throw new ApiError(0, '接收数据时连接中断，请重试。');
   }
 }
 
@@ -923,4 +961,157 @@ export async function search(q: string, kind: string, offset: number, limit: num
     { auth: false },
   );
   return { total: Number(data.total ?? 0), hits: Array.isArray(data.hits) ? data.hits : [] };
+}
+
+// ---- 电子印章 and 签名验证 (trust services) ------------------------------------------------------
+
+export type SealKind = 'organisation' | 'personal_name';
+export type SealStatus = 'active' | 'suspended' | 'revoked';
+
+/** An electronic seal (电子印章) as the kernel keeps it; times are ISO 8601 UTC. */
+export interface Seal {
+  id: string;
+  /** 印章编码 (GM/T 0031 esID). */
+  es_id: string;
+  kind: SealKind | string;
+  name: string;
+  organization: string;
+  credit_code: string;
+  /** The staff member a personal name seal (个人名章) belongs to; null for organisation seals. */
+  owner: { account_id: string; display_name: string } | null;
+  status: SealStatus | string;
+  status_reason: string;
+  status_changed_at: string | null;
+  valid_start: string;
+  valid_end: string;
+  created_at: string;
+  created_by: string;
+  picture_source: 'drawn' | 'uploaded' | string;
+  width_mm: number;
+  height_mm: number;
+  signer_certificate: { common_name: string; serial: string; not_after: string } | null;
+  /** How many times it has been used to sign (盖章). */
+  uses: number;
+}
+
+export type SealPicture = { source: 'drawn' } | { source: 'uploaded'; png_base64: string };
+
+/** POST /api/admin/seals: credit_code for organisation seals, owner_account_id for personal name seals. */
+export interface NewSeal {
+  kind: SealKind;
+  name: string;
+  organization: string;
+  credit_code?: string;
+  owner_account_id?: string;
+  /** 1..3650 days. */
+  valid_days: number;
+  picture: SealPicture;
+}
+
+/** One line of a seal's history, from the audit log. */
+export interface SealUse {
+  at: string;
+  actor: string;
+  action: 'seal.used' | 'seal.made' | 'seal.suspended' | 'seal.resumed' | 'seal.revoked' | string;
+  detail: string;
+}
+
+export type SealStatusChange = 'suspend' | 'resume' | 'revoke';
+
+/** What signing with a seal gives: the DER SES_Signature (GB/T 38540) and the document's SM3 digest. */
+export interface SealSignResult {
+  signature_base64: string;
+  document_sm3: string;
+  time_stamp: Record<string, unknown> | null;
+}
+
+/** One check of a verification; ok null: not checked or not applicable. */
+export interface VerificationCheck {
+  name: string;
+  ok: boolean | null;
+  detail: string;
+}
+
+/** The answer of POST /api/trust/verify (a bad signature is a report with ok false, not an error). */
+export interface VerificationReport {
+  ok: boolean;
+  kind: 'cms' | 'seal' | string;
+  code: string;
+  message: string;
+  signer: {
+    common_name: string;
+    organization: string;
+    serial_number: string;
+    key_algorithm: string;
+    not_before: string;
+    not_after: string;
+  } | null;
+  signed_at: string | null;
+  time_stamp: { ok: boolean; time: string; tsa: string; detail: string } | null;
+  seal: { es_id: string; name: string; kind: string; status: string } | null;
+  checks: VerificationCheck[];
+}
+
+/** Sending a document of up to 20 MB (as Base64) takes longer than an ordinary request. */
+const UPLOAD_TIMEOUT_MS = 180_000;
+
+const sealPath = (id: string) => `/api/admin/seals/${encodeURIComponent(id)}`;
+
+export async function listSeals(status: string, kind: string): Promise<Seal[]> {
+  const data = await request<{ items?: Seal[] }>('GET', `/api/admin/seals${query({ status, kind })}`);
+  return Array.isArray(data.items) ? data.items : [];
+}
+
+export function makeSeal(seal: NewSeal): Promise<Seal> {
+  return request<Seal>('POST', '/api/admin/seals', seal);
+}
+
+/** The picture the kernel would draw for these words (PNG), for the live preview. */
+export function previewSealPicture(kind: SealKind, name: string, organization: string): Promise<Blob> {
+  return requestBlob('POST', '/api/admin/seals/preview', 'image/png', { kind, name, organization });
+}
+
+export function getSeal(id: string): Promise<Seal> {
+  return request<Seal>('GET', sealPath(id));
+}
+
+/** The seal's picture (PNG), fetched with the caller's credentials (an <img> cannot send the admin token). */
+export function fetchSealPicture(id: string): Promise<Blob> {
+  return requestBlob('GET', `${sealPath(id)}/picture`, 'image/png');
+}
+
+/** 停用, 恢复启用 or 注销 (irreversible), each with the reason the audit log keeps. */
+export function changeSealStatus(id: string, change: SealStatusChange, reason: string): Promise<Seal> {
+  return request<Seal>('POST', `${sealPath(id)}/${change}`, { reason });
+}
+
+export async function listSealUses(id: string): Promise<SealUse[]> {
+  const data = await request<{ items?: SealUse[] }>('GET', `${sealPath(id)}/uses`);
+  return Array.isArray(data.items) ? data.items : [];
+}
+
+/** My personal name seals (个人名章). */
+export async function listMySeals(): Promise<Seal[]> {
+  const data = await request<{ items?: Seal[] }>('GET', '/api/seals/mine');
+  return Array.isArray(data.items) ? data.items : [];
+}
+
+/** Signs (盖章) a document with my personal name seal. */
+export function signWithSeal(id: string, documentBase64: string, fileName: string): Promise<SealSignResult> {
+  return request<SealSignResult>(
+    'POST',
+    `/api/seals/${encodeURIComponent(id)}/sign`,
+    { document_base64: documentBase64, file_name: fileName },
+    { timeoutMs: UPLOAD_TIMEOUT_MS },
+  );
+}
+
+/** 签名验证 (public): a CMS (.p7s) or seal (.ses) signature over the document. */
+export function verifySignature(signatureBase64: string, documentBase64: string): Promise<VerificationReport> {
+  return request<VerificationReport>(
+    'POST',
+    '/api/trust/verify',
+    { signature_base64: signatureBase64, document_base64: documentBase64 },
+    { auth: false, timeoutMs: UPLOAD_TIMEOUT_MS },
+  );
 }

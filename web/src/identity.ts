@@ -103,3 +103,29 @@ export function browserOf(ua: string): string {
             : '';
   return os ? `${browser} · ${os}` : browser;
 }
+
+// 统一社会信用代码 (GB 32100-2015), as the kernel checks it (kernel/identity/identifiers.cpp).
+const CREDIT_CHARSET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+const CREDIT_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const ORG_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2];
+
+/** Why `value` is not a valid unified social credit code, or null when it is (letters in any case). */
+export function creditCodeProblem(value: string): string | null {
+  const c = value.trim().toUpperCase();
+  if (!c) return '请填写统一社会信用代码。';
+  if (c.length !== 18) return '统一社会信用代码应为 18 位。';
+  if ([...c].some((ch) => !CREDIT_CHARSET.includes(ch))) return '统一社会信用代码含有不允许的字符（不使用 I、O、S、V、Z）。';
+  if (!/^\d{6}$/.test(c.slice(2, 8))) return '统一社会信用代码第 3-8 位应为行政区划码。';
+  const sum = CREDIT_WEIGHTS.reduce((s, w, i) => s + CREDIT_CHARSET.indexOf(c[i]) * w, 0);
+  if (CREDIT_CHARSET[(31 - (sum % 31)) % 31] !== c[17]) return '统一社会信用代码校验位不正确，请逐位核对。';
+  // The organisation code inside (characters 9-17) has its own GB 11714 check character.
+  const orgSum = ORG_WEIGHTS.reduce((s, w, i) => {
+    const ch = c[8 + i];
+    return s + (/\d/.test(ch) ? Number(ch) : ch.charCodeAt(0) - 55) * w;
+  }, 0);
+  const orgCheck = 11 - (orgSum % 11);
+  if ((orgCheck === 10 ? 'X' : orgCheck === 11 ? '0' : String(orgCheck)) !== c[16]) {
+    return '统一社会信用代码中的组织机构代码校验不正确。';
+  }
+  return null;
+}

@@ -16,21 +16,24 @@ export interface NavItem {
 
 // The first entry a caller may use is their start page (homePath): admin pages before 内容管理 and
 // 审计日志, so an administrator starts at 插件管理, an editor or reviewer at 内容管理 and an auditor
-// (audit.read only) at 审计日志. 政务公开 and 检索 are public.
+// (audit.read only) at 审计日志. 政务公开, 检索 and 签名验证 are public; 我的名章 is for staff.
 export const NAV_ITEMS: NavItem[] = [
   { to: '/admin/plugins', label: '插件管理', permission: 'admin.plugins.read' },
   { to: '/admin/org', label: '机构管理', permission: 'admin.org.read' },
   { to: '/admin/accounts', label: '账号管理', permission: 'admin.accounts.read' },
   { to: '/admin/roles', label: '角色管理', permission: 'admin.roles.read' },
   { to: '/admin/sessions', label: '会话管理', permission: 'admin.sessions.read' },
+  { to: '/admin/seals', label: '印章管理', permission: 'seals.read' },
   { to: '/admin/content', label: '内容管理', permission: 'content.read' },
   { to: '/admin/messages', label: '发送消息', permission: 'messages.send' },
   { to: '/admin/deliveries', label: '投递记录', permission: 'messages.deliveries.read', unless: 'messages.send' },
   { to: '/audit', label: '审计日志', permission: 'audit.read' },
   { to: '/account/agents', label: '经办人授权', kinds: ['legal'] },
   { to: '/account/mandates', label: '代办', kinds: ['person'] },
+  { to: '/account/seal', label: '我的名章', kinds: ['staff'] },
   { to: '/content', label: '政务公开', public: true },
   { to: '/search', label: '检索', public: true },
+  { to: '/verify', label: '签名验证', public: true },
   { to: '/admin/api', label: '接口文档', public: true },
   { to: '/account/sessions', label: '我的会话' },
 ];

@@ -26,6 +26,11 @@ import ContentDetailPage from './views/ContentDetailPage.vue';
 import PublicContentPage from './views/PublicContentPage.vue';
 import PublicArticlePage from './views/PublicArticlePage.vue';
 import SearchPage from './views/SearchPage.vue';
+import SealsPage from './views/SealsPage.vue';
+import SealMakePage from './views/SealMakePage.vue';
+import SealDetailPage from './views/SealDetailPage.vue';
+import MySealPage from './views/MySealPage.vue';
+import VerifyPage from './views/VerifyPage.vue';
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -77,6 +82,24 @@ export const router = createRouter({
       meta: { title: '会话管理', requiresAuth: true, permission: 'admin.sessions.read' },
     },
     {
+      path: '/admin/seals',
+      name: 'seals',
+      component: SealsPage,
+      meta: { title: '印章管理', requiresAuth: true, permission: 'seals.read' },
+    },
+    {
+      path: '/admin/seals/new',
+      name: 'seal-new',
+      component: SealMakePage,
+      meta: { title: '制作印章', requiresAuth: true, permission: 'seals.manage' },
+    },
+    {
+      path: '/admin/seals/:id',
+      name: 'seal-detail',
+      component: SealDetailPage,
+      meta: { title: '印章详情', requiresAuth: true, permission: 'seals.read' },
+    },
+    {
       path: '/admin/content',
       name: 'content-admin',
       component: ContentListPage,
@@ -123,6 +146,8 @@ export const router = createRouter({
     { path: '/content', name: 'public-content', component: PublicContentPage, meta: { title: '政务公开' } },
     { path: '/content/:id', name: 'public-article', component: PublicArticlePage, meta: { title: '政务公开' } },
     { path: '/search', name: 'search', component: SearchPage, meta: { title: '检索' } },
+    // 签名验证: public too, anyone holding a signed file may check it.
+    { path: '/verify', name: 'verify', component: VerifyPage, meta: { title: '签名验证' } },
     { path: '/audit', name: 'audit', component: AuditPage, meta: { title: '审计日志', requiresAuth: true, permission: 'audit.read' } },
     { path: '/admin/api', name: 'api-docs', component: ApiDocsPage, meta: { title: '接口文档' } },
     { path: '/account', name: 'account', component: AccountPage, meta: { title: '我的账号', requiresAuth: true } },
@@ -135,6 +160,7 @@ export const router = createRouter({
     { path: '/account/password', name: 'password', component: PasswordPage, meta: { title: '修改口令', requiresAuth: true } },
     { path: '/account/agents', name: 'agents', component: AgentsPage, meta: { title: '经办人授权', requiresAuth: true } },
     { path: '/account/mandates', name: 'mandates', component: MandatesPage, meta: { title: '代办', requiresAuth: true } },
+    { path: '/account/seal', name: 'my-seal', component: MySealPage, meta: { title: '我的名章', requiresAuth: true } },
     { path: '/:pathMatch(.*)*', name: 'not-found', component: NotFoundPage, meta: { title: '页面不存在' } },
   ],
 });

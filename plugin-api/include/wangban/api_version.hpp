@@ -18,7 +18,8 @@
 namespace wangban {
 
 inline constexpr unsigned kApiMajor = 1;
-inline constexpr unsigned kApiMinor = 2;  // 1.1: Request::principal(), Route::blocking; 1.2: Context::messaging(), search(), content(), WriteTransaction
+inline constexpr unsigned kApiMinor = 3;  // 1.1: Request::principal(), Route::blocking; 1.2: Context::messaging(), search(),
+                                          // content(), WriteTransaction; 1.3: Context::trust()
 
 }  // namespace wangban
 

@@ -27,6 +27,7 @@ class Audit;
 class Messaging;
 class Search;
 class Content;
+class Trust;
 
 class Context {
  public:
@@ -43,6 +44,7 @@ class Context {
   virtual Messaging& messaging() = 0;  // since API 1.2
   virtual Search& search() = 0;        // since API 1.2
   virtual Content& content() = 0;      // since API 1.2
+  virtual Trust& trust() = 0;          // since API 1.3
 };
 
 }  // namespace wangban
