@@ -141,8 +141,7 @@ void register_trust_routes(Router& router, TrustService& trust) {
                                {"document_sm3", sm3_hex(document)},
                                {"es_id", sealed.es_id},
                                {"signed_at", sealed.signed_at},
-                               {"time_stamp", report_json(report)["time_stamp"]}},
-                              201);
+                               {"time_stamp", report_json(report)["time_stamp"]}});
       });
 }
 

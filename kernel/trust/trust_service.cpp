@@ -109,14 +109,16 @@ std::optional<SealInfo> TrustService::seal(std::string_view id) {
 
 std::vector<SealInfo> TrustService::name_seals_of(std::string_view account_id) {
   std::vector<SealInfo> out;
-  for (auto& item : seals_.list("active", "personal_name", std::string(account_id))["items"])
+  auto list = seals_.list("active", "personal_name", std::string(account_id));  // kept: the loop reads into it
+  for (auto& item : list["items"])
     if (auto r = seals_.find(item["id"].get<std::string>())) out.push_back(info_of(*r));
   return out;
 }
 
 std::vector<SealInfo> TrustService::organisation_seals(std::string_view organization) {
   std::vector<SealInfo> out;
-  for (auto& item : seals_.list("active", "organisation")["items"])
+  auto list = seals_.list("active", "organisation");
+  for (auto& item : list["items"])
     if (item["organization"] == organization)
       if (auto r = seals_.find(item["id"].get<std::string>())) out.push_back(info_of(*r));
   return out;

@@ -117,6 +117,7 @@ TEST_CASE("seals made, signed with and revoked, and signatures verified without 
   auto o = options(folder, {"greeting"});
   o.web_root = WANGBAN_WEB_DIST;
   o.demo_data = true;  // admin (every permission) makes the seals; clerk 张三 gets a personal name seal
+  o.extra_toml = "[trust]\ndevelopment_ca = true\n";  // issues the seals' certificates; the demo seals are made too
   KernelProcess k(o);
   std::string shot = (k.dir() / "seals").string();
   auto [out, status] =

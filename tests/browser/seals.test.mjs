@@ -8,18 +8,18 @@
 //  - admin (password) finds 印章管理 right after 会话管理; on 制作印章 a wrong unified social credit
 //    code is refused beside the field (in Chinese, before any request); an organisation seal with a
 //    drawn picture is made (the live preview is a PNG from /api/admin/seals/preview), then a
-//    personal name seal for clerk 张三 picked from the staff directory; the list shows both with
+//    personal name seal for clerk2 赵六 picked from the staff directory; the list shows both with
 //    their pictures;
-//  - 张三 (clerk) opens 我的名章 from the header: the seal with its picture; signs a small text file
+//  - 赵六 (clerk2) opens 我的名章 from the header: the seal with its picture; signs a small text file
 //    (试用盖章) and downloads the .ses signature, whose bytes are the kernel's; 去验证 carries both
 //    files to /verify;
 //  - an anonymous browser verifies document + signature on /verify → 验证通过 with every check named
 //    in Chinese; a one-byte-changed document → 验证未通过 with 文档摘要 failed;
 //  - admin suspends the personal seal (a reason is required, the dialog confirms), then revokes it
 //    (the dialog says it is irreversible and wants the seal's name typed); the status badges change
-//    to 已停用 and 已注销 and no action is left; the uses table lists 盖章 by 张三 and the status
+//    to 已停用 and 已注销 and no action is left; the uses table lists 盖章 by 赵六 and the status
 //    changes; the signature, time-stamped before the revocation, still verifies and 印章状态 names the
-//    revocation (a revoked seal does not undo what it sealed before); 张三 can no longer sign.
+//    revocation (a revoked seal does not undo what it sealed before); 赵六 can no longer sign.
 // Prints one line per check, then "N passed, N failed"; exits 0 only if none failed. SCREENSHOT is a
 // path prefix for one picture per page (<prefix>-<page>.png).
 
@@ -29,7 +29,7 @@ import { assert, check, fail, launchPage, newPage, readEnv, run, screenshots, sq
 const OVERALL_TIMEOUT_MS = 300_000;
 const DEMO_PASSWORD = 'Wangban-Demo-2026';
 const ADMIN = { username: 'admin', name: '系统管理员' };
-const CLERK = { username: 'clerk', name: '张三' };
+const CLERK = { username: 'clerk2', name: '赵六' };  // 张三 and 李四 already hold the demo's name seals
 
 const ORG_SEAL = {
   name: '西湖区行政服务中心业务专用章',
@@ -250,7 +250,7 @@ async function main() {
     });
     await shotOf(admin)('list');
 
-    // ---- 张三 signs with the personal name seal ----
+    // ---- 赵六 signs with the personal name seal ----
     const clerkCtx = await open();
     const clerk = clerkCtx.page;
     if (!(await check(`${CLERK.name} logs in and opens 我的名章: the seal with its picture, 启用`, async () => {
@@ -413,14 +413,14 @@ async function main() {
       return message;
     });
 
-    await check('the uses table lists 制章, 盖章 by 张三, 停用 and 注销', async () => {
+    await check('the uses table lists 制章, 盖章 by 赵六, 停用 and 注销', async () => {
       const actions = await waitUntil(async () => {
         const a = await admin.locator('[data-testid="seal-use-row"]').evaluateAll((rows) => rows.map((r) => r.dataset.action));
         return a.includes('seal.revoked') ? a : null;
       }, 'the revocation in the uses table');
       for (const a of ['seal.made', 'seal.used', 'seal.suspended', 'seal.revoked']) assert(actions.includes(a), `no ${a} in ${actions.join()}`);
       const used = admin.locator(`[data-testid="seal-use-row"][data-action="seal.used"][data-actor="${CLERK.name}"]`);
-      assert((await used.count()) === 1, '盖章 by 张三 not listed');
+      assert((await used.count()) === 1, '盖章 by 赵六 not listed');
       return actions.join(', ');
     });
     await shotOf(admin)('detail');

@@ -102,7 +102,7 @@ TEST_CASE("a staff member's name seal signs a document with a trusted time, and 
 
   auto [status, sealed] = t.post(clerk, "/api/seals/" + seal + "/sign",
                                  {{"document_base64", base64_encode(document)}, {"file_name", "受理通知书.pdf"}});
-  REQUIRE(status == 201);
+  REQUIRE(status == 200);
   CHECK(sealed["time_stamp"]["ok"] == true);
   std::string signature = *base64_decode(sealed["signature_base64"].get<std::string>());
   // The DER read by openssl: the seal header, the property info, the SM2-with-SM3 OID, the time stamp's TSTInfo.
@@ -154,7 +154,7 @@ TEST_CASE("a staff member's name seal signs a document with a trusted time, and 
     CHECK(t.post(clerk, "/api/seals/" + org + "/sign", {{"document_base64", base64_encode(document)}}).first == 403);
     auto [ok, sealed_by_approver] = t.post(approver, "/api/seals/" + org + "/sign",
                                            {{"document_base64", base64_encode(document)}, {"file_name", "decision.ofd"}});
-    REQUIRE(ok == 201);  // 李四 holds seals.use through the demo role 用印人员
+    REQUIRE(ok == 200);  // 李四 holds seals.use through the demo role 用印人员
     auto org_report = t.verify(*base64_decode(sealed_by_approver["signature_base64"].get<std::string>()), document);
     CHECK(org_report["ok"] == true);
     CHECK(org_report["seal"]["kind"] == "organisation");
@@ -200,7 +200,7 @@ TEST_CASE("seals are made, suspended, resumed and revoked, each step audited and
   std::string name_seal = seal_of(t, "personal_name", kClerk);
   std::string document = "决定书 2026-000123";
   auto [used, sealed] = t.post(clerk, "/api/seals/" + name_seal + "/sign", {{"document_base64", base64_encode(document)}});
-  REQUIRE(used == 201);
+  REQUIRE(used == 200);
   std::string signature = *base64_decode(sealed["signature_base64"].get<std::string>());
   CHECK(t.post("admin", "/api/admin/seals/" + name_seal + "/suspend", {{"reason", "  "}}).second["code"] == "seal.reason_required");
   // Wait for the next second, so the suspension is later than the time stamp (which has whole seconds).
@@ -218,7 +218,7 @@ TEST_CASE("seals are made, suspended, resumed and revoked, each step audited and
   CHECK(before["seal"]["status"] == "suspended");
   CHECK(t.post("admin", "/api/admin/seals/" + name_seal + "/suspend", {{"reason", "again"}}).first == 409);
   CHECK(t.post("admin", "/api/admin/seals/" + name_seal + "/resume", {{"reason", "休假结束"}}).second["status"] == "active");
-  CHECK(t.post(clerk, "/api/seals/" + name_seal + "/sign", {{"document_base64", base64_encode(document)}}).first == 201);
+  CHECK(t.post(clerk, "/api/seals/" + name_seal + "/sign", {{"document_base64", base64_encode(document)}}).first == 200);
   auto [revoked, s2] = t.post("admin", "/api/admin/seals/" + name_seal + "/revoke", {{"reason", "人员调离"}});
   REQUIRE(revoked == 200);
   CHECK(s2["status"] == "revoked");
@@ -380,4 +380,100 @@ TEST_CASE("the RFC 3161 time-stamping endpoint answers openssl ts queries and re
   auto cert = t.k.client().Get("/api/trust/tsa-certificate");
   REQUIRE(cert);
   CHECK(cert->body.find("-----BEGIN CERTIFICATE-----") == 0);
+}
+
+TEST_CASE("a plugin seals, time-stamps and verifies through Context::trust()") {
+  PluginFolder folder{{"casebook"}};
+  KernelProcess k{[&] {
+    auto o = options(folder, {"casebook"});
+    o.demo_data = true;
+    o.extra_toml = "[trust]\ndevelopment_ca = true\n";
+    return o;
+  }()};
+  auto admin = k.client(true);
+  REQUIRE(admin.Put("/api/admin/roles/caseworker", R"({"title":"caseworker","permissions":["casebook.case.accept"]})",
+                    "application/json")
+              ->status == 204);
+  for (auto account : {kClerk, "d1000000-0000-4000-8000-000000000005"})
+    REQUIRE(admin.Post("/api/admin/assignments",
+                       json{{"account_id", account}, {"role", "caseworker"}, {"org_unit_id", "d0000000-0000-4000-8000-000000000001"}}.dump(),
+                       "application/json")
+                ->status == 204);
+  // A case filed by a natural person, logged in with a development certificate.
+  fs::path work = k.dir() / "work";
+  fs::create_directories(work);
+  auto [out, code] = run_command(std::string(std::getenv("WANGBAN_BIN")) + " ca issue person --name 王小明 --serial 11010519491231002X --out " +
+                                 work.string() + " --config " + k.config_path().string());
+  REQUIRE(code == 0);
+  auto cert_line = out.substr(out.find("certificate ") + 12);
+  auto key_line = out.substr(out.find("key ") + 4);
+  std::string cert_file = cert_line.substr(0, cert_line.find('\n')), key_file = key_line.substr(0, key_line.find('\n'));
+  auto nonce = body_of(k.client().Post("/api/auth/cert/challenge", "", "application/json"));
+  std::string nonce_text = nonce["nonce"];
+  std::ofstream(work / "nonce.txt", std::ios::binary) << nonce_text;
+  REQUIRE(run_command("openssl pkeyutl -sign -rawin -digest sm3 -inkey " + key_file +
+                      " -pkeyopt distid:1234567812345678 -in " + (work / "nonce.txt").string() + " -out " + (work / "nonce.sig").string())
+              .second == 0);
+  std::string chain = read_file(cert_file);
+  std::string leaf = chain.substr(0, chain.find("-----END CERTIFICATE-----") + 26);
+  auto login = k.client().Post("/api/auth/cert/login",
+                               json{{"nonce", nonce_text}, {"certificate_chain", {leaf, chain.substr(leaf.size())}},
+                                    {"signature", base64_encode(read_file(work / "nonce.sig"))}, {"mode", "bearer"}}.dump(),
+                               "application/json");
+  REQUIRE(login);
+  INFO(login->body);
+  REQUIRE(login->status == 200);
+  auto applicant = k.client();
+  applicant.set_bearer_token_auth(json::parse(login->body)["token"].get<std::string>());
+  const char* xihu = "/d0000000-0000-4000-8000-000000000001/d0000000-0000-4000-8000-000000000002/"
+                     "d0000000-0000-4000-8000-000000000003/d0000000-0000-4000-8000-000000000004/";
+  std::string case_id = body_of(applicant.Post("/api/casebook/cases", json{{"title", "个体工商户设立登记"}, {"org_path", xihu}}.dump(),
+                                               "application/json"))["id"];
+
+  auto staff = [&](const std::string& user) {
+    auto r = k.client().Post("/api/auth/login", json{{"username", user}, {"password", kDemoPassword}, {"mode", "bearer"}}.dump(),
+                             "application/json");
+    REQUIRE(r);
+    auto c = k.client();
+    c.set_bearer_token_auth(json::parse(r->body)["token"].get<std::string>());
+    return c;
+  };
+  auto clerk = staff("clerk");
+  auto r = clerk.Post("/api/casebook/cases/" + case_id + "/notice", "", "application/json");
+  REQUIRE(r);
+  INFO(r->body);
+  REQUIRE(r->status == 200);
+  auto notice = json::parse(r->body);
+  CHECK(notice["report"]["ok"] == true);
+  CHECK(notice["report"]["kind"] == "seal");
+  auto unhex = [](const std::string& h) {
+    std::string out;
+    for (std::size_t i = 0; i + 1 < h.size(); i += 2) out += static_cast<char>(std::stoi(h.substr(i, 2), nullptr, 16));
+    return out;
+  };
+  // The same signature checked over HTTP, and against a changed notice.
+  auto check = [&](const std::string& document) {
+    return body_of(k.client().Post("/api/trust/verify",
+                                   json{{"signature_base64", base64_encode(unhex(notice["signature_hex"]))},
+                                        {"document_base64", base64_encode(document)}}.dump(),
+                                   "application/json"));
+  };
+  auto report = check(notice["notice"]);
+  CHECK(report["ok"] == true);
+  CHECK(report["signer"]["common_name"] == "张三");
+  CHECK(check(notice["notice"].get<std::string>() + " ")["code"] == "signature.digest_mismatch");
+  // The time stamp from Context::trust().time_stamp() reads as an RFC 3161 token.
+  std::ofstream(work / "token.der", std::ios::binary) << unhex(notice["time_stamp_hex"]);
+  auto [text, status] = run_command("openssl ts -reply -token_in -in " + (work / "token.der").string() + " -text 2>&1");
+  CHECK(status == 0);
+  CHECK(text.find("Policy OID: 2.25.212861207307929906005337283637412233533") != std::string::npos);
+  // 赵六 (clerk2, 上城区) has the permission but no name seal: the plugin's own refusal.
+  auto clerk2 = staff("clerk2");
+  auto none = clerk2.Post("/api/casebook/cases/" + case_id + "/notice", "", "application/json");
+  REQUIRE(none);
+  CHECK(none->status == 409);
+  CHECK(json::parse(none->body)["code"] == "casebook.no_name_seal");
+  // Every use of the seal is in the audit log.
+  auto audit = body_of(admin.Get("/api/audit/entries?action=seal.used&limit=10"));
+  CHECK(audit["entries"].size() == 1);
 }

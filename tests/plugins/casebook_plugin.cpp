@@ -4,7 +4,9 @@
 // and data scope (staff reach cases only in the org subtrees where they hold the permission).
 // Accepting a case tells the applicant (Context::messaging().send) and publishes to the topic
 // casebook.case.accepted, in the same transaction as the change. /notices reads the platform's
-// published notices through Context::content().
+// published notices through Context::content(). /cases/{id}/notice issues the acceptance notice
+// sealed with the accepting staff member's personal name seal through Context::trust(), with a
+// time stamp, and verifies it there too.
 #include <random>
 
 #include <nlohmann/json.hpp>
@@ -17,6 +19,7 @@
 #include <wangban/messaging.hpp>
 #include <wangban/plugin.hpp>
 #include <wangban/problem.hpp>
+#include <wangban/trust.hpp>
 
 namespace casebook {
 
@@ -70,6 +73,9 @@ class CasebookPlugin final : public wangban::Plugin {
                         tx.commit();
                         return wangban::Response::json({{"id", c.id}, {"state", "accepted"}});
                       }});
+    ctx.routes().add({"POST", "/cases/{id}/notice", "casebook.case.accept",
+                      "staff issue the acceptance notice, sealed with their personal name seal", "", "",
+                      [this](const wangban::Request& req) { return sealed_notice(req); }});
     ctx.routes().add({"GET", "/notices", std::string(wangban::kPublic), "the platform's published notices", "", "",
                       [this](const wangban::Request&) {
                         json out = json::array();
@@ -115,6 +121,30 @@ class CasebookPlugin final : public wangban::Plugin {
         soci::use(id), soci::use(p.account_id), soci::use(p.acting_for, legal_ind), soci::use(org_path),
         soci::use(title), soci::use(state);
     return wangban::Response::json({{"id", id}}, 201);
+  }
+
+  wangban::Response sealed_notice(const wangban::Request& req) {
+    auto c = load(req.param("id"));
+    const auto& p = req.principal();
+    if (!in_scope(p, "casebook.case.accept", c.org_path))
+      throw wangban::Problem::forbidden("casebook.out_of_scope", "该案件不在您的受理范围内");
+    auto seals = ctx_->trust().name_seals_of(p.account_id);
+    if (seals.empty()) throw wangban::Problem::conflict("casebook.no_name_seal", "您还没有可用的个人名章");
+    std::string notice = "受理通知书：" + c.title + "（案件 " + c.id + "）已受理。";
+    auto sealed = ctx_->trust().seal_document(seals.front().id, p, notice, "acceptance-notice " + c.id);
+    auto report = ctx_->trust().verify(sealed.signature, notice);
+    std::string stamp = ctx_->trust().time_stamp(notice);
+    auto hex = [](const std::string& bytes) {
+      static const char* digits = "0123456789abcdef";
+      std::string out;
+      for (unsigned char c : bytes) out += {digits[c >> 4], digits[c & 15]};
+      return out;
+    };
+    return wangban::Response::json({{"notice", notice},
+                                    {"seal", seals.front().es_id},
+                                    {"signature_hex", hex(sealed.signature)},
+                                    {"time_stamp_hex", hex(stamp)},
+                                    {"report", {{"ok", report.ok}, {"code", report.code}, {"kind", report.kind}}}});
   }
 
   Case load(const std::string& id) {

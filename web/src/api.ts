@@ -1080,6 +1080,11 @@ export function fetchSealPicture(id: string): Promise<Blob> {
   return requestBlob('GET', `${sealPath(id)}/picture`, 'image/png');
 }
 
+/** The picture of one of my own name seals (no seals.read needed). */
+export function fetchMySealPicture(id: string): Promise<Blob> {
+  return requestBlob('GET', `/api/seals/${encodeURIComponent(id)}/picture`, 'image/png');
+}
+
 /** 停用, 恢复启用 or 注销 (irreversible), each with the reason the audit log keeps. */
 export function changeSealStatus(id: string, change: SealStatusChange, reason: string): Promise<Seal> {
   return request<Seal>('POST', `${sealPath(id)}/${change}`, { reason });
