@@ -62,10 +62,12 @@ void register_trust_routes(Router& router, TrustService& trust) {
   });
   add("POST", "/api/trust/signatures/prepare", any,
       "申请人签名第一步：待签名的签名属性 (step 1 of a browser signature: the DER signed attributes to sign)",
-      R"json({"type":"object","required":["document_base64"],"additionalProperties":false,"properties":{
-          "document_base64":{"type":"string"}}})json",
+      R"json({"type":"object","required":["document_base64","certificate_pem"],"additionalProperties":false,"properties":{
+          "document_base64":{"type":"string"},"certificate_pem":{"type":"string","maxLength":20000}}})json",
       [&trust](const Request& req) {
-        return Response::json({{"signed_attributes_base64", base64_encode(trust.signature_request(decoded(req.json(), "document_base64")))}});
+        auto& body = req.json();
+        return Response::json({{"signed_attributes_base64",
+                                base64_encode(trust.signature_request(decoded(body, "document_base64"), body["certificate_pem"].get<std::string>()))}});
       });
   add("POST", "/api/trust/signatures/complete", any,
       "申请人签名第二步：组装并验证 CMS 签名 (step 2: the CMS SignedData from the signature value, verified and time-stamped)",

@@ -58,22 +58,33 @@ std::string TrustService::time_stamp(std::string_view data) {
   return tsa_->stamp(data);
 }
 
-std::string TrustService::signature_request(std::string_view document) {
-  return cms::signed_attributes(cms::kGbData, digest_bytes("SM3", document), std::time(nullptr));
+namespace {
+
+// The signer's certificate (PEM or DER) and the digest its key signs with: SM3 for SM2, SHA-256 for ECDSA.
+std::pair<CertificateInfo, const char*> signer_of(std::string_view certificate) {
+  CertificateInfo cert;
+  try {
+    cert = read_certificate(certificate);
+  } catch (const std::invalid_argument&) {
+    throw Problem::unprocessable("signature.no_certificate", "签名者证书格式无效");
+  }
+  if (cert.key_algorithm == "SM2") return {cert, "SM3"};
+  if (cert.key_algorithm == "EC") return {cert, "SHA256"};
+  throw Problem::unprocessable("signature.unsupported_algorithm", "只支持 SM2 或 ECDSA 证书签名");
+}
+
+}  // namespace
+
+std::string TrustService::signature_request(std::string_view document, std::string_view certificate_pem) {
+  auto [cert, digest] = signer_of(certificate_pem);
+  return cms::signed_attributes(cms::kGbData, digest_bytes(digest, document), std::time(nullptr));
 }
 
 std::string TrustService::complete_signature(std::string_view document, std::string_view signed_attributes,
                                              std::string_view signature_value, const std::vector<std::string>& chain_pem) {
   require_started();
   if (chain_pem.empty()) throw Problem::unprocessable("signature.no_certificate", "缺少签名者证书");
-  CertificateInfo cert;
-  try {
-    cert = read_certificate(chain_pem.front());
-  } catch (const std::invalid_argument&) {
-    throw Problem::unprocessable("signature.no_certificate", "签名者证书格式无效");
-  }
-  if (cert.key_algorithm != "SM2" && cert.key_algorithm != "EC")
-    throw Problem::unprocessable("signature.unsupported_algorithm", "只支持 SM2 或 ECDSA 证书签名");
+  auto [cert, digest] = signer_of(chain_pem.front());
   cms::SignedDataParts p;
   p.signer_certificate = cert.der;
   for (std::size_t i = 1; i < chain_pem.size(); ++i) {
@@ -83,9 +94,9 @@ std::string TrustService::complete_signature(std::string_view document, std::str
       throw Problem::unprocessable("signature.no_certificate", "证书链中有无效证书");
     }
   }
-  if (cert.key_algorithm == "EC") {
+  if (std::string_view(digest) == "SHA256") {
     p.digest_algorithm = cms::digest_oid("SHA256");
-    p.signature_algorithm = "1.2.840.10045.4.3.2";
+    p.signature_algorithm = "1.2.840.10045.4.3.2";  // ecdsa-with-SHA256
   }
   p.signed_attributes = std::string(signed_attributes);
   p.signature = std::string(signature_value);

@@ -33,7 +33,7 @@ class TrustService final : public Trust {
 
   VerificationReport verify(std::string_view signature, std::string_view document) override;
   std::string time_stamp(std::string_view data) override;
-  std::string signature_request(std::string_view document) override;
+  std::string signature_request(std::string_view document, std::string_view certificate_pem) override;
   std::string complete_signature(std::string_view document, std::string_view signed_attributes,
                                  std::string_view signature_value, const std::vector<std::string>& chain_pem) override;
   std::optional<SealInfo> seal(std::string_view id) override;

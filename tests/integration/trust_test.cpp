@@ -256,7 +256,8 @@ TEST_CASE("an applicant's own key signs in two steps and the kernel assembles a 
   std::string person = t.login("clerk");  // any logged-in caller may ask; the applicant's own session in the hall
   std::string document = "申请材料清单\n1. 营业执照申请书 sm3=…\n2. 住所证明 sm3=…\n";
 
-  auto [prepared, step1] = t.post(person, "/api/trust/signatures/prepare", {{"document_base64", base64_encode(document)}});
+  auto [prepared, step1] =
+      t.post(person, "/api/trust/signatures/prepare", {{"document_base64", base64_encode(document)}, {"certificate_pem", leaf}});
   REQUIRE(prepared == 200);
   std::string attributes = *base64_decode(step1["signed_attributes_base64"].get<std::string>());
   // The applicant signs the attributes with SM2/SM3 and the standard ID — here with openssl, independently of our code.
@@ -312,7 +313,8 @@ TEST_CASE("an applicant's own key signs in two steps and the kernel assembles a 
   CHECK(usage == 422);
   CHECK(p2["code"] == "cert.key_usage");
   // Attributes for another document: the digest does not match.
-  auto other = t.post(person, "/api/trust/signatures/prepare", {{"document_base64", base64_encode("另一份文件")}}).second;
+  auto other = t.post(person, "/api/trust/signatures/prepare",
+                      {{"document_base64", base64_encode("另一份文件")}, {"certificate_pem", leaf}}).second;
   std::string other_attributes = *base64_decode(other["signed_attributes_base64"].get<std::string>());
   auto [mismatch, p3] = t.post(person, "/api/trust/signatures/complete",
                                {{"document_base64", base64_encode(document)}, {"signed_attributes_base64", base64_encode(other_attributes)},
@@ -320,6 +322,19 @@ TEST_CASE("an applicant's own key signs in two steps and the kernel assembles a 
                                 {"certificate_chain", {leaf, issuing}}});
   CHECK(mismatch == 422);
   CHECK(p3["code"] == "signature.digest_mismatch");
+  // An ECDSA certificate gets SHA-256 attributes; this one is self-signed, so the chain is what fails (not the digest).
+  t.sh("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ec.pem -out ec.crt -days 2 -subj /CN=EC");
+  std::string ec_cert = read_file(t.work / "ec.crt");
+  auto ec = t.post(person, "/api/trust/signatures/prepare", {{"document_base64", base64_encode(document)}, {"certificate_pem", ec_cert}})
+                .second;
+  std::string ec_attributes = *base64_decode(ec["signed_attributes_base64"].get<std::string>());
+  t.file("ec-tbs.der", ec_attributes);
+  t.sh("openssl dgst -sha256 -sign ec.pem -out ec-sig.der ec-tbs.der");
+  auto [ec_status, p4] = t.post(person, "/api/trust/signatures/complete",
+                                {{"document_base64", base64_encode(document)}, {"signed_attributes_base64", base64_encode(ec_attributes)},
+                                 {"signature_base64", base64_encode(read_file(t.work / "ec-sig.der"))}, {"certificate_chain", {ec_cert}}});
+  CHECK(ec_status == 422);
+  CHECK(p4["code"] == "cert.untrusted");
 }
 
 TEST_CASE("CMS signatures made by openssl with ECDSA and RSA keys verify, their untrusted chain named") {

@@ -70,11 +70,12 @@ class Trust {
   virtual std::string time_stamp(std::string_view data) = 0;
 
   // An applicant's signature made in the browser, in two steps: the bytes the applicant's key must
-  // sign (DER signed attributes of a detached CMS signature over `document`), then the CMS
-  // SignedData (DER, time-stamped) from those bytes, the signature value and the signer's
-  // certificate chain (PEM, leaf first). The second step verifies the signature and the chain
-  // now and throws Problem 422 (code signature.*) when either fails.
-  virtual std::string signature_request(std::string_view document) = 0;
+  // sign (DER signed attributes of a detached CMS signature over `document`, with the digest the
+  // certificate's key goes with: SM3 for SM2, SHA-256 for ECDSA), then the CMS SignedData (DER,
+  // time-stamped) from those bytes, the signature value (DER) and the signer's certificate chain
+  // (PEM, leaf first). The second step verifies the signature and the chain now and throws
+  // Problem 422 (code signature.* or cert.*) when either fails.
+  virtual std::string signature_request(std::string_view document, std::string_view certificate_pem) = 0;
   virtual std::string complete_signature(std::string_view document, std::string_view signed_attributes,
                                          std::string_view signature_value, const std::vector<std::string>& chain_pem) = 0;
 
