@@ -240,6 +240,35 @@ TEST_CASE("seals are made, suspended, resumed and revoked, each step audited and
   for (auto& e : audit["entries"]) ++audited[e["action"].get<std::string>()];
   CHECK(audited["seal.used"] == 2);
   CHECK(audited["seal.revoked"] == 1);
+  // A seal whose signer's certificate and key come from elsewhere (as in production, where the platform never issues):
+  // the key must belong to the certificate, and the certificate must chain to a trust anchor.
+  fs::path work = t.k.dir() / "imported";
+  auto issue = [&](const std::string& name) {
+    auto [out, code] = run_command(std::string(std::getenv("WANGBAN_BIN")) + " ca issue staff --name " + name +
+                                   " --serial d1000000-0000-4000-8000-000000000004 --out " + work.string() + " --config " +
+                                   t.k.config_path().string());
+    REQUIRE(code == 0);
+    auto cert_at = out.find("certificate ") + 12, key_at = out.find("key ") + 4;
+    return std::pair{read_file(out.substr(cert_at, out.find('\n', cert_at) - cert_at)),
+                     read_file(out.substr(key_at, out.find('\n', key_at) - key_at))};
+  };
+  auto [auditor_cert, auditor_key] = issue("王五");
+  auto [other_cert, other_key] = issue("别人");
+  json imported = {{"kind", "personal_name"}, {"owner_account_id", "d1000000-0000-4000-8000-000000000004"},
+                   {"signer_certificate_pem", auditor_cert}, {"signer_key_pem", other_key}};
+  auto [mismatched, p4] = t.post("admin", "/api/admin/seals", imported);
+  CHECK(mismatched == 400);
+  CHECK(p4["field"] == "signer_key_pem");
+  imported["signer_key_pem"] = auditor_key;
+  auto [imported_status, imported_seal] = t.post("admin", "/api/admin/seals", imported);
+  REQUIRE(imported_status == 201);
+  CHECK(imported_seal["signer_certificate"]["common_name"] == "王五");
+  std::string auditor = t.login("auditor");
+  auto [auditor_used, auditor_sealed] = t.post(auditor, "/api/seals/" + imported_seal["id"].get<std::string>() + "/sign",
+                                               {{"document_base64", base64_encode(document)}});
+  REQUIRE(auditor_used == 200);
+  CHECK(t.verify(*base64_decode(auditor_sealed["signature_base64"].get<std::string>()), document)["ok"] == true);
+
   // Only seals.manage makes or changes seals.
   CHECK(t.post(clerk, "/api/admin/seals", {{"kind", "personal_name"}, {"owner_account_id", kClerk}}).first == 403);
 }
