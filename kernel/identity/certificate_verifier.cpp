@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <ctime>
+#include <set>
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -89,20 +90,43 @@ struct CertificateVerifier::Impl {
   bool enabled = false;
   std::mutex url_mutex;
   std::map<std::string, std::shared_ptr<X509_CRL>> url_crls;  // url -> last good CRL (null: none yet)
+  // CRLs whose signature was checked (by signature value and issuer key): a CRL is checked once,
+  // not at every chain check (each an SM2 verification).
+  std::mutex checked_mutex;
+  std::set<std::string> checked_crls;
+  bool crl_signed_by_cached(X509_CRL* crl, X509* issuer) {
+    const ASN1_BIT_STRING* sig = nullptr;
+    X509_CRL_get0_signature(crl, &sig, nullptr);
+    const ASN1_BIT_STRING* key = X509_get0_pubkey_bitstr(issuer);
+    if (!sig || !key) return false;
+    std::string id(reinterpret_cast<const char*>(ASN1_STRING_get0_data(sig)), static_cast<std::size_t>(ASN1_STRING_length(sig)));
+    id.append(reinterpret_cast<const char*>(ASN1_STRING_get0_data(key)), static_cast<std::size_t>(ASN1_STRING_length(key)));
+    {
+      std::lock_guard lock(checked_mutex);
+      if (checked_crls.count(id)) return true;
+    }
+    if (!crl_signed_by(crl, X509_get0_pubkey(issuer))) return false;
+    std::lock_guard lock(checked_mutex);
+    if (checked_crls.size() > 1000) checked_crls.clear();
+    checked_crls.insert(std::move(id));
+    return true;
+  }
 };
 
 namespace {
 
 // A certificate of a verified chain revoked by a CRL of its issuer: the revocation time, 0 when none.
 // Fills `failure` when a CRL cannot be used.
-std::time_t revocation(const std::vector<X509_CRL*>& crls, STACK_OF(X509)* chain, ChainCheck& failure) {
+// `signed_by(crl, issuer)` checks a CRL's signature.
+template <class SignedBy>
+std::time_t revocation(SignedBy&& signed_by, const std::vector<X509_CRL*>& crls, STACK_OF(X509)* chain, ChainCheck& failure) {
   int n = sk_X509_num(chain);
   for (int i = 0; i + 1 < n; ++i) {
     X509* cert = sk_X509_value(chain, i);
     X509* issuer = sk_X509_value(chain, i + 1);
     for (auto& crl : crls) {
       if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(issuer)) != 0) continue;
-      if (!crl_signed_by(crl, X509_get0_pubkey(issuer))) {
+      if (!signed_by(crl, issuer)) {
         failure.reason = "crl_invalid";
         failure.message = "证书吊销列表的签名无效 (the CRL is not signed by the certificate's issuer)";
         return 0;
@@ -245,7 +269,8 @@ ChainCheck CertificateVerifier::check_chain(const std::string& leaf_bytes, const
       crls.push_back(crl.get());
     }
   }
-  r.revoked_at = revocation(crls, X509_STORE_CTX_get0_chain(ctx.get()), r);
+  r.revoked_at = revocation([this](X509_CRL* crl, X509* issuer) { return impl_->crl_signed_by_cached(crl, issuer); }, crls,
+                            X509_STORE_CTX_get0_chain(ctx.get()), r);
   ERR_clear_error();
   if (!r.reason.empty()) return r;
   if (r.revoked_at && r.revoked_at <= at) {
