@@ -27,17 +27,10 @@ struct AuditKernel {
     o.demo_data = true;
     return o;
   }()};
-  std::string login(const std::string& user, const std::string& password = "Wangban-Demo-2026") {
-    auto r = k.client().Post("/api/auth/login", json{{"username", user}, {"password", password}, {"mode", "bearer"}}.dump(),
-                             "application/json");
-    REQUIRE(r);
-    return r->status == 200 ? json::parse(r->body)["token"].get<std::string>() : "";
+  std::string login(const std::string& user, const std::string& password = kDemoPassword) {
+    return bearer_login(k, user, password);
   }
-  httplib::Client as(const std::string& token) {
-    auto c = k.client();
-    c.set_bearer_token_auth(token);
-    return c;
-  }
+  httplib::Client as(const std::string& token) { return client_as(k, token); }
   json entries(const std::string& query) { return body_of(k.client(true).Get("/api/audit/entries?" + query))["entries"]; }
 };
 

@@ -12,7 +12,6 @@ using namespace wbtest;
 
 namespace {
 
-const char* kDemoPassword = "Wangban-Demo-2026";
 const char* kXihuPath = "/d0000000-0000-4000-8000-000000000001/d0000000-0000-4000-8000-000000000002/"
                         "d0000000-0000-4000-8000-000000000003/d0000000-0000-4000-8000-000000000004/";
 

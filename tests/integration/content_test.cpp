@@ -10,7 +10,6 @@ using namespace wbtest;
 
 namespace {
 
-const char* kDemoPassword = "Wangban-Demo-2026";
 const char* kClerk = "d1000000-0000-4000-8000-000000000002";
 const char* kApprover = "d1000000-0000-4000-8000-000000000003";
 const char* kRoot = "d0000000-0000-4000-8000-000000000001";
@@ -46,17 +45,11 @@ struct ContentKernel {
     approver = login("approver");
   }
   std::string login(const std::string& user) {
-    auto r = k.client().Post("/api/auth/login", json{{"username", user}, {"password", kDemoPassword}, {"mode", "bearer"}}.dump(),
-                             "application/json");
-    REQUIRE(r);
-    REQUIRE(r->status == 200);
-    return json::parse(r->body)["token"];
+    auto token = bearer_login(k, user);
+    REQUIRE(!token.empty());
+    return token;
   }
-  httplib::Client as(const std::string& token) {
-    auto c = k.client();
-    c.set_bearer_token_auth(token);
-    return c;
-  }
+  httplib::Client as(const std::string& token) { return client_as(k, token); }
   std::string create(const std::string& type, const std::string& title, const std::string& markdown,
                      json attachments = json::array()) {
     auto r = as(clerk).Post("/api/content/publications",

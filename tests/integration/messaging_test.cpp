@@ -24,7 +24,6 @@ using namespace wbtest;
 
 namespace {
 
-const char* kDemoPassword = "Wangban-Demo-2026";
 const char* kXihu = "d0000000-0000-4000-8000-000000000004";
 const char* kShangcheng = "d0000000-0000-4000-8000-000000000005";
 const char* kClerk = "d1000000-0000-4000-8000-000000000002";

@@ -53,6 +53,24 @@ inline KernelOptions options(const PluginFolder& folder, std::vector<std::string
   return o;
 }
 
+// The demo accounts' password (database.demo_data).
+inline constexpr const char* kDemoPassword = "Wangban-Demo-2026";
+
+// A bearer token from a password login; "" when the login is refused.
+inline std::string bearer_login(const KernelProcess& k, const std::string& user, const std::string& password = kDemoPassword) {
+  auto r = k.client().Post("/api/auth/login", json{{"username", user}, {"password", password}, {"mode", "bearer"}}.dump(),
+                           "application/json");
+  REQUIRE(r);
+  return r->status == 200 ? json::parse(r->body)["token"].get<std::string>() : "";
+}
+
+// A client sending `token` as its bearer.
+inline httplib::Client client_as(const KernelProcess& k, const std::string& token) {
+  auto c = k.client();
+  c.set_bearer_token_auth(token);
+  return c;
+}
+
 inline json body_of(const httplib::Result& r) {
   REQUIRE(r);
   return json::parse(r->body);

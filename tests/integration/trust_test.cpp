@@ -20,7 +20,6 @@ using wangban::kernel::read_file;
 
 namespace {
 
-const char* kDemoPassword = "Wangban-Demo-2026";
 const char* kClerk = "d1000000-0000-4000-8000-000000000002";
 
 struct TrustKernel {
@@ -35,17 +34,11 @@ struct TrustKernel {
   TrustKernel() { fs::create_directories(work); }
 
   std::string login(const std::string& user) {
-    auto r = k.client().Post("/api/auth/login", json{{"username", user}, {"password", kDemoPassword}, {"mode", "bearer"}}.dump(),
-                             "application/json");
-    REQUIRE(r);
-    REQUIRE(r->status == 200);
-    return json::parse(r->body)["token"];
+    auto token = bearer_login(k, user);
+    REQUIRE(!token.empty());
+    return token;
   }
-  httplib::Client as(const std::string& token) {
-    auto c = k.client();
-    c.set_bearer_token_auth(token);
-    return c;
-  }
+  httplib::Client as(const std::string& token) { return client_as(k, token); }
   // POST with JSON as `who` (a bearer token, "admin" for the administrator token, "" for anonymous);
   // returns the status and the JSON body (null when it is not JSON).
   std::pair<int, json> post(const std::string& who, const std::string& path, const json& body) {
@@ -474,14 +467,7 @@ TEST_CASE("a plugin seals, time-stamps and verifies through Context::trust()") {
   std::string case_id = body_of(applicant.Post("/api/casebook/cases", json{{"title", "个体工商户设立登记"}, {"org_path", xihu}}.dump(),
                                                "application/json"))["id"];
 
-  auto staff = [&](const std::string& user) {
-    auto r = k.client().Post("/api/auth/login", json{{"username", user}, {"password", kDemoPassword}, {"mode", "bearer"}}.dump(),
-                             "application/json");
-    REQUIRE(r);
-    auto c = k.client();
-    c.set_bearer_token_auth(json::parse(r->body)["token"].get<std::string>());
-    return c;
-  };
+  auto staff = [&](const std::string& user) { return client_as(k, bearer_login(k, user)); };
   auto clerk = staff("clerk");
   auto r = clerk.Post("/api/casebook/cases/" + case_id + "/notice", "", "application/json");
   REQUIRE(r);
