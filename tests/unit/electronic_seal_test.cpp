@@ -19,6 +19,7 @@
 #include "trust/seal_signature.hpp"
 #include "trust/signing_key.hpp"
 #include "util/digest.hpp"
+#include "shell.hpp"
 
 using namespace wangban::kernel;
 namespace fs = std::filesystem;
@@ -35,15 +36,6 @@ std::string der_of(const std::string& pem) {
   OPENSSL_free(out);
   X509_free(c);
   return der;
-}
-
-std::string run(const std::string& cmd) {
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[512];
-  while (fgets(buf, sizeof buf, p)) out += buf;
-  pclose(p);
-  return out;
 }
 
 struct SealFixture {
@@ -77,7 +69,7 @@ TEST_CASE("an electronic seal is DER exactly as GB/T 38540 lays it out, field by
   std::ofstream(t.dir / "seal.der", std::ios::binary) << der;
   // WANGBAN_SEAL_SEED=FILE keeps this seal as a seed for the fuzz corpus (tests/fuzz/corpus).
   if (const char* seed = std::getenv("WANGBAN_SEAL_SEED")) std::ofstream(seed, std::ios::binary) << der;
-  std::string parsed = run("openssl asn1parse -inform DER -in " + (t.dir / "seal.der").string() + " 2>&1");
+  std::string parsed = shell_output("openssl asn1parse -inform DER -in " + (t.dir / "seal.der").string() + " 2>&1");
   INFO(parsed);
   CHECK(parsed.find("IA5STRING         :ES") != std::string::npos);
   CHECK(parsed.find("INTEGER           :04") != std::string::npos);
@@ -164,7 +156,7 @@ TEST_CASE("a seal signature over a document verifies, and each kind of damage is
   std::time_t at = t.seal.valid_start + 86400;
   std::string signed_der = sign_with_seal(seal, t.signer, t.signer_cert, digest, "/Doc_0/Signs/Sign_0/Signature.xml", at);
   std::ofstream(t.dir / "signature.der", std::ios::binary) << signed_der;
-  std::string parsed = run("openssl asn1parse -inform DER -in " + (t.dir / "signature.der").string() + " 2>&1");
+  std::string parsed = shell_output("openssl asn1parse -inform DER -in " + (t.dir / "signature.der").string() + " 2>&1");
   CHECK(parsed.find("IA5STRING         :/Doc_0/Signs/Sign_0/Signature.xml") != std::string::npos);
   CHECK(parsed.find("Error") == std::string::npos);
 

@@ -19,6 +19,7 @@
 #include "trust/signing_key.hpp"
 #include "trust/time_stamp_authority.hpp"
 #include "util/digest.hpp"
+#include "shell.hpp"
 #include "util/files.hpp"
 
 using namespace wangban::kernel;
@@ -26,15 +27,6 @@ using wangban::VerificationReport;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string run(const std::string& cmd) {
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[512];
-  while (fgets(buf, sizeof buf, p)) out += buf;
-  pclose(p);
-  return out;
-}
 
 struct Pki {
   fs::path dir = fs::temp_directory_path() / ("wangban-signatures-test-" + random_hex(6));
@@ -77,7 +69,7 @@ TEST_CASE("a detached CMS signature is DER as GB/T 35275 names it and verifies w
   std::string signed_data = cms::assemble(parts);
 
   std::ofstream(p.dir / "s.p7s", std::ios::binary) << signed_data;
-  std::string parsed = run("openssl asn1parse -inform DER -in " + (p.dir / "s.p7s").string() + " 2>&1");
+  std::string parsed = shell_output("openssl asn1parse -inform DER -in " + (p.dir / "s.p7s").string() + " 2>&1");
   CHECK(parsed.find(":1.2.156.10197.6.1.4.2.2") != std::string::npos);  // signedData (GB/T 35275)
   CHECK(parsed.find(":1.2.156.10197.6.1.4.2.1") != std::string::npos);  // data
   CHECK(parsed.find(":sm3") != std::string::npos);                      // 1.2.156.10197.1.401
