@@ -2,7 +2,8 @@
 // playwright-core through the console: the plugin page (plugins.test.mjs), the identity admin pages
 // (console.test.mjs), certificate login, self-service, session admin and the audit log
 // (identity.test.mjs, with a test PKI made here), content, messages and search (content.test.mjs),
-// and electronic seals and signature verification (seals.test.mjs).
+// electronic seals and signature verification (seals.test.mjs), and an applicant signing a document
+// with their own certificate, the key never leaving the browser (sign.test.mjs).
 #include <fstream>
 
 #include "../integration/support.hpp"
@@ -122,6 +123,64 @@ TEST_CASE("seals made, signed with and revoked, and signatures verified without 
   std::string shot = (k.dir() / "seals").string();
   auto [out, status] =
       run_command("WANGBAN_URL=" + k.url() + " SCREENSHOT=" + shot + " node " WANGBAN_SEALS_SCRIPT " 2>&1");
+  INFO(out);
+  CHECK(status == 0);
+  CHECK(out.find(" 0 failed") != std::string::npos);
+}
+
+TEST_CASE("an applicant signs a document in the browser with their own certificate and key, and the signature verifies") {
+  REQUIRE_MESSAGE(fs::exists(fs::path(WANGBAN_WEB_DIST) / "index.html"), "build the web UI first (scripts/test does)");
+  // Besides the development CA's certificates (below): a test PKI whose SM2 root the kernel trusts,
+  // with an ECDSA P-256 person (WebCrypto signs), and an RSA person (the kernel signs no RSA).
+  fs::path pki = fs::temp_directory_path() / ("wangban-browser-sign-" + wangban::testing::random_suffix());
+  fs::create_directories(pki);
+  struct Cleanup {
+    fs::path dir;
+    ~Cleanup() {
+      std::error_code ec;
+      fs::remove_all(dir, ec);
+    }
+  } cleanup{pki};
+  auto write = [&](const std::string& name, const std::string& text) { std::ofstream(pki / name) << text; };
+  auto root_key = testpki::sm2_key();
+  auto root = testpki::issue({"网办测试根CA", "", -10, 3650, true, "", 1}, root_key.get(), root_key.get(), nullptr);
+  auto leaf = [&](testpki::CertSpec spec, const testpki::Key& key, const std::string& name) {
+    write(name + ".crt", testpki::pem(testpki::issue(spec, key.get(), root_key.get(), root.get()).get()));
+    write(name + ".key", testpki::key_pem(key.get()));
+  };
+  leaf({"李四", "440524188001010014", -1, 365, false, "digitalSignature,nonRepudiation", 10}, testpki::ec_key(), "ec");
+  leaf({"赵五", "330106198503071238", -1, 365, false, "digitalSignature,nonRepudiation", 11}, testpki::rsa_key(), "rsa");
+  write("root.pem", testpki::pem(root.get()));
+
+  PluginFolder folder({"greeting"});
+  auto o = options(folder, {"greeting"});
+  o.web_root = WANGBAN_WEB_DIST;
+  o.demo_data = true;
+  o.extra_toml = "[trust]\ndevelopment_ca = true\n";  // trusted for certificate login; its TSA stamps the signatures
+  o.env = {{"WANGBAN_IDENTITY_TRUST_ANCHORS", (pki / "root.pem").string()}};
+  KernelProcess k(o);
+
+  // 王小明's certificate (with the issuing CA) and key from the development CA's command line, and
+  // another person's key: not 王小明's.
+  auto issue = [&](const std::string& name, const std::string& serial) {
+    auto [out, status] = run_command(KernelOptions{}.wangban.string() + " ca issue person --name " + name + " --serial " + serial +
+                                     " --out " + (pki / "ca").string() + " --config " + k.config_path().string() + " 2>&1");
+    INFO(out);
+    REQUIRE(status == 0);
+    auto value = [&](const std::string& label) {
+      auto at = out.find(label + " ");
+      REQUIRE(at != std::string::npos);
+      return out.substr(at + label.size() + 1, out.find('\n', at) - at - label.size() - 1);
+    };
+    return std::pair{value("certificate"), value("key")};
+  };
+  auto [cert_file, key_file] = issue("王小明", "11010519491231002X");
+  std::string other_key = issue("钱七", "110101199003070011").second;
+
+  std::string shot = (k.dir() / "sign").string();
+  auto [out, status] = run_command("WANGBAN_URL=" + k.url() + " CERT_FILE=" + cert_file + " KEY_FILE=" + key_file +
+                                   " WRONG_KEY_FILE=" + other_key + " PKI_DIR=" + pki.string() + " SCREENSHOT=" + shot +
+                                   " node " WANGBAN_SIGN_SCRIPT " 2>&1");
   INFO(out);
   CHECK(status == 0);
   CHECK(out.find(" 0 failed") != std::string::npos);

@@ -1120,3 +1120,42 @@ export function verifySignature(signatureBase64: string, documentBase64: string)
     { auth: false, timeoutMs: UPLOAD_TIMEOUT_MS },
   );
 }
+
+/** 文件签名 step 1: the DER signed attributes (Base64) the applicant's key signs for this document and certificate. */
+export async function prepareSignature(documentBase64: string, certificatePem: string): Promise<string> {
+  const data = await request<{ signed_attributes_base64?: string }>(
+    'POST',
+    '/api/trust/signatures/prepare',
+    { document_base64: documentBase64, certificate_pem: certificatePem },
+    { timeoutMs: UPLOAD_TIMEOUT_MS },
+  );
+  if (typeof data.signed_attributes_base64 !== 'string' || !data.signed_attributes_base64) {
+    throw new ApiError(200, '服务器没有返回待签名的数据。');
+  }
+  return data.signed_attributes_base64;
+}
+
+/**
+ * 文件签名 step 2: the signature value (Base64 DER) over those attributes and the chain (signer first,
+ * PEM) in; the kernel assembles, verifies and time-stamps the detached CMS SignedData (Base64 DER).
+ */
+export async function completeSignature(
+  documentBase64: string,
+  signedAttributesBase64: string,
+  signatureBase64: string,
+  chain: string[],
+): Promise<string> {
+  const data = await request<{ signature_base64?: string }>(
+    'POST',
+    '/api/trust/signatures/complete',
+    {
+      document_base64: documentBase64,
+      signed_attributes_base64: signedAttributesBase64,
+      signature_base64: signatureBase64,
+      certificate_chain: chain,
+    },
+    { timeoutMs: UPLOAD_TIMEOUT_MS },
+  );
+  if (typeof data.signature_base64 !== 'string' || !data.signature_base64) throw new ApiError(201, '服务器没有返回签名数据。');
+  return data.signature_base64;
+}

@@ -1,7 +1,8 @@
 // 数字证书登录 in the browser: read the applicant's certificate (PEM, possibly a chain, or one DER
 // certificate) and private key (unencrypted PKCS#8 "BEGIN PRIVATE KEY", SEC1 "BEGIN EC PRIVATE KEY"
 // or PKCS#1 "BEGIN RSA PRIVATE KEY"), check that the key belongs to the certificate, and sign the
-// server's one-time nonce (the ASCII bytes of its hex text) the way the kernel verifies it:
+// server's one-time nonce (the ASCII bytes of its hex text), or the signed attributes of a document
+// signature (文件签名), the way the kernel verifies it:
 //  - SM2 (curve OID 1.2.156.10197.1.301): SM3 with the signer's Z value and the distinguishing ID
 //    "1234567812345678", DER SEQUENCE{r, s} (sm-crypto, pure JavaScript);
 //  - ECDSA P-256 with SHA-256 (WebCrypto; its raw r||s is re-encoded as DER);
@@ -48,6 +49,21 @@ export interface CertificateFile {
 }
 
 const PEM_TEXT = /-----BEGIN /;
+
+/** Files bigger than this are not a certificate chain or a key. */
+export const MAX_CREDENTIAL_FILE_BYTES = 200_000;
+
+/** The bytes of a picked certificate or key file; `what` (证书文件, 私钥文件) names it in the CertificateError. */
+export async function readCredentialFile(file: Blob, what: string): Promise<Uint8Array> {
+  if (file.size > MAX_CREDENTIAL_FILE_BYTES) {
+    throw new CertificateError(`所选${what}过大（${Math.ceil(file.size / 1024)} KB），请确认选择的文件是否正确。`);
+  }
+  try {
+    return new Uint8Array(await file.arrayBuffer());
+  } catch {
+    throw new CertificateError(`无法读取所选${what}，请重新选择。`);
+  }
+}
 
 /** Reads the certificate file: PEM certificates (the signer's first), or a single DER certificate. */
 export function readCertificateFile(bytes: Uint8Array): CertificateFile {
@@ -168,7 +184,7 @@ async function smCrypto() {
 function subtle(): SubtleCrypto {
   if (!globalThis.crypto?.subtle) {
     throw new CertificateError(
-      '当前浏览器环境不提供 WebCrypto 签名功能（通常是因为没有通过 HTTPS 访问本站），无法使用 ECDSA 或 RSA 证书登录。请通过 https:// 地址访问；SM2 证书不受影响。',
+      '当前浏览器环境不提供 WebCrypto 签名功能（通常是因为没有通过 HTTPS 访问本站），无法使用 ECDSA 或 RSA 证书登录或签名。请通过 https:// 地址访问；SM2 证书不受影响。',
     );
   }
   return globalThis.crypto.subtle;
@@ -237,11 +253,14 @@ export function ecdsaRawToDer(raw: Uint8Array): Uint8Array {
   return encode(TAG.sequence, encodeUnsignedInteger(raw.subarray(0, half)), encodeUnsignedInteger(raw.subarray(half)));
 }
 
-/** Signs the nonce's ASCII text; returns the DER signature in Base64, as POST /api/auth/cert/login wants it. */
-export async function signNonce(key: LoginKey, nonce: string): Promise<string> {
+/**
+ * Signs `data` (any bytes) as the kernel verifies it: SM2 with SM3 and the distinguishing ID, or
+ * ECDSA P-256 / RSA with SHA-256; returns the DER signature (SEQUENCE{r, s} for SM2 and ECDSA) in Base64.
+ */
+export async function signBytes(key: LoginKey, data: Uint8Array): Promise<string> {
   if (key.kind === 'sm2') {
     const { sm2 } = await smCrypto();
-    const der = sm2.doSignature(nonce, key.d, {
+    const der = sm2.doSignature(Array.from(data), key.d, {
       hash: true,
       der: true,
       userId: SM2_USER_ID,
@@ -249,7 +268,11 @@ export async function signNonce(key: LoginKey, nonce: string): Promise<string> {
     });
     return bytesToBase64(Uint8Array.from(der.match(/../g) ?? [], (h) => parseInt(h, 16)));
   }
-  const message = new TextEncoder().encode(nonce);
-  const signature = new Uint8Array(await subtle().sign(WEB_ALGORITHMS[key.kind].sign, await webKey(key, 'sign'), message));
+  const signature = new Uint8Array(await subtle().sign(WEB_ALGORITHMS[key.kind].sign, await webKey(key, 'sign'), new Uint8Array(data)));
   return bytesToBase64(key.kind === 'p256' ? ecdsaRawToDer(signature) : signature);
+}
+
+/** Signs the nonce's ASCII text; returns the DER signature in Base64, as POST /api/auth/cert/login wants it. */
+export function signNonce(key: LoginKey, nonce: string): Promise<string> {
+  return signBytes(key, new TextEncoder().encode(nonce));
 }

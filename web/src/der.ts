@@ -1,7 +1,8 @@
 // Just enough ASN.1 DER for certificate login in the browser: PEM blocks, a reader of
 // tag-length-value elements, object identifiers, a few encoders (to wrap a SEC1 or PKCS#1 key as
 // PKCS#8 and an ECDSA signature as SEQUENCE{r, s}), and the parts of an X.509 certificate the login
-// page shows (subject, validity, public key). Not a general ASN.1 library: no BER, no indefinite
+// page shows (subject, validity, public key) and times (for what 文件签名 reads back from the CMS
+// signature the kernel assembled). Not a general ASN.1 library: no BER, no indefinite
 // lengths, nothing is validated beyond what is read. Pure functions.
 
 /** One DER element: its tag byte, where its contents are, and the whole encoding. */
@@ -216,13 +217,20 @@ function text(node: DerNode): string {
   return new TextDecoder().decode(node.value);
 }
 
-function time(node: DerNode): Date | null {
+/** A UTCTime or GeneralizedTime (in UTC, "Z"; a GeneralizedTime may have fractions of a second), or null. */
+export function derTime(node: DerNode): Date | null {
   const s = new TextDecoder().decode(node.value);
-  const m = node.tag === 0x17 ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(s) : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(s);
+  const m =
+    node.tag === 0x17
+      ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(s)
+      : node.tag === 0x18
+        ? /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:\.(\d+))?Z$/.exec(s)
+        : null;
   if (!m) return null;
   let year = Number(m[1]);
   if (node.tag === 0x17) year += year < 50 ? 2000 : 1900;
-  return new Date(Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])));
+  const ms = m[7] ? Math.round(Number(`0.${m[7]}`) * 1000) : 0;
+  return new Date(Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), ms));
 }
 
 /** AlgorithmIdentifier SEQUENCE { OID, params }: the OID and, when the params are an OID, that. */
@@ -265,8 +273,8 @@ export function parseCertificate(der: Uint8Array): CertificateInfo {
     }
   }
   const [from, to] = children(validity);
-  info.notBefore = from ? time(from) : null;
-  info.notAfter = to ? time(to) : null;
+  info.notBefore = from ? derTime(from) : null;
+  info.notAfter = to ? derTime(to) : null;
 
   const [alg, bits] = children(spki);
   if (!alg || !bits || bits.tag !== TAG.bitString) throw new DerError('证书公钥无效');

@@ -16,7 +16,8 @@ export interface NavItem {
 
 // The first entry a caller may use is their start page (homePath): admin pages before 内容管理 and
 // 审计日志, so an administrator starts at 插件管理, an editor or reviewer at 内容管理 and an auditor
-// (audit.read only) at 审计日志. 政务公开, 检索 and 签名验证 are public; 我的名章 is for staff.
+// (audit.read only) at 审计日志. 政务公开, 检索 and 签名验证 are public; 我的名章 is for staff, 文件签名
+// (signing with one's own certificate) for natural and legal persons.
 export const NAV_ITEMS: NavItem[] = [
   { to: '/admin/plugins', label: '插件管理', permission: 'admin.plugins.read' },
   { to: '/admin/org', label: '机构管理', permission: 'admin.org.read' },
@@ -31,6 +32,7 @@ export const NAV_ITEMS: NavItem[] = [
   { to: '/account/agents', label: '经办人授权', kinds: ['legal'] },
   { to: '/account/mandates', label: '代办', kinds: ['person'] },
   { to: '/account/seal', label: '我的名章', kinds: ['staff'] },
+  { to: '/account/sign', label: '文件签名', kinds: ['person', 'legal'] },
   { to: '/content', label: '政务公开', public: true },
   { to: '/search', label: '检索', public: true },
   { to: '/verify', label: '签名验证', public: true },

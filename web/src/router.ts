@@ -30,6 +30,7 @@ import SealsPage from './views/SealsPage.vue';
 import SealMakePage from './views/SealMakePage.vue';
 import SealDetailPage from './views/SealDetailPage.vue';
 import MySealPage from './views/MySealPage.vue';
+import SignPage from './views/SignPage.vue';
 import VerifyPage from './views/VerifyPage.vue';
 
 declare module 'vue-router' {
@@ -161,6 +162,7 @@ export const router = createRouter({
     { path: '/account/agents', name: 'agents', component: AgentsPage, meta: { title: '经办人授权', requiresAuth: true } },
     { path: '/account/mandates', name: 'mandates', component: MandatesPage, meta: { title: '代办', requiresAuth: true } },
     { path: '/account/seal', name: 'my-seal', component: MySealPage, meta: { title: '我的名章', requiresAuth: true } },
+    { path: '/account/sign', name: 'sign', component: SignPage, meta: { title: '文件签名', requiresAuth: true } },
     { path: '/:pathMatch(.*)*', name: 'not-found', component: NotFoundPage, meta: { title: '页面不存在' } },
   ],
 });

@@ -77,8 +77,14 @@ export function signatureFileName(documentName: string): string {
   return `${documentName || 'document'}.ses`;
 }
 
+/** The pages that hand a document and its new signature to 签名验证, as its banner names them. */
+export const HANDOFF_SOURCES = {
+  seal: '“我的名章”中刚盖章',
+  sign: '“文件签名”中刚签名',
+} as const;
+
 /**
- * A document and its signature handed from 我的名章 to 签名验证 (a file input cannot be filled by
- * script): /verify takes them once, when it opens.
+ * A document and its signature handed from 我的名章 or 文件签名 to 签名验证 (a file input cannot be
+ * filled by script): /verify takes them once, when it opens.
  */
-export const verifyHandoff = shallowRef<{ document: File; signature: File } | null>(null);
+export const verifyHandoff = shallowRef<{ document: File; signature: File; from: keyof typeof HANDOFF_SOURCES } | null>(null);
