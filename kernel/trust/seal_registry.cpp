@@ -399,6 +399,20 @@ json SealRegistry::events(const std::string& id) {
   return {{"items", items}};
 }
 
+json SealRegistry::owners() {
+  auto s = db_.session();
+  soci::rowset<soci::row> rows = (s->prepare << "SELECT a.id, a.display_name, u.name FROM wb_accounts a LEFT JOIN wb_org_units u "
+                                                "ON u.id = a.org_unit_id WHERE a.kind = 'staff' AND a.disabled = 0 "
+                                                "ORDER BY a.display_name, a.id");
+  json accounts = json::array();
+  for (auto& r : rows) {
+    std::string unit = row_text(r, 2);
+    accounts.push_back({{"id", r.get<std::string>(0)}, {"display_name", r.get<std::string>(1)},
+                        {"org_name", unit.empty() ? json(nullptr) : json(unit)}});
+  }
+  return {{"accounts", accounts}};
+}
+
 std::string SealRegistry::picture(const std::string& id) {
   auto seal = find(id);
   if (!seal) throw Problem::not_found("seal.not_found", "没有这枚印章");

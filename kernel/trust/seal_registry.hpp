@@ -65,6 +65,8 @@ class SealRegistry {
   // suspend | resume | revoke, with a reason; Problem 409 seal.bad_state when the status does not allow it.
   nlohmann::json change_status(const Principal& by, const std::string& id, const std::string& action, const std::string& reason);
   nlohmann::json events(const std::string& id);
+  // Who may hold a personal name seal: the staff accounts that are not disabled, with their unit.
+  nlohmann::json owners();
   std::string picture(const std::string& id);
   // The signer's key of a seal (decrypted once, then cached).
   std::shared_ptr<const SigningKey> signer_key(const SealRecord& seal);

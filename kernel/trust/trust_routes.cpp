@@ -97,6 +97,8 @@ void register_trust_routes(Router& router, TrustService& trust) {
             "png_base64":{"type":"string"}}},
           "signer_certificate_pem":{"type":"string"},"signer_key_pem":{"type":"string"},"signer_key_passphrase":{"type":"string"}}})json",
       [&seals](const Request& req) { return Response::json(seals.make(req.principal(), req.json()), 201); });
+  add("GET", "/api/admin/seal-owners", "seals.manage", "可持有个人名章的工作人员 (staff accounts that may hold a name seal)", "",
+      [&seals](const Request&) { return Response::json(seals.owners()); });
   add("POST", "/api/admin/seals/preview", "seals.manage", "印章图样预览 (the picture a seal would get, PNG)",
       R"json({"type":"object","required":["kind"],"properties":{"kind":{"enum":["organisation","personal_name"]},
           "name":{"type":"string","maxLength":200},"organization":{"type":"string","maxLength":200},

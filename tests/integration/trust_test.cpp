@@ -262,6 +262,13 @@ TEST_CASE("seals are made, suspended, resumed and revoked, each step audited and
   REQUIRE(auditor_used == 200);
   CHECK(t.verify(*base64_decode(auditor_sealed["signature_base64"].get<std::string>()), document)["ok"] == true);
 
+  // Who may hold a name seal: active staff accounts, listed to seals.manage only.
+  auto owners = body_of(admin.Get("/api/admin/seal-owners"))["accounts"];
+  bool clerk_listed = false;
+  for (auto& o : owners) clerk_listed = clerk_listed || (o["id"] == kClerk && o["org_name"] == "西湖区行政服务中心");
+  CHECK(clerk_listed);
+  CHECK(t.as(clerk).Get("/api/admin/seal-owners")->status == 403);
+
   // Only seals.manage makes or changes seals.
   CHECK(t.post(clerk, "/api/admin/seals", {{"kind", "personal_name"}, {"owner_account_id", kClerk}}).first == 403);
 }

@@ -1095,6 +1095,12 @@ export async function listSealUses(id: string): Promise<SealUse[]> {
   return Array.isArray(data.items) ? data.items : [];
 }
 
+/** The staff accounts that may hold a personal name seal (seals.manage). */
+export async function getSealOwners(): Promise<DirectoryAccount[]> {
+  const d = await request<{ accounts?: DirectoryAccount[] }>('GET', '/api/admin/seal-owners');
+  return Array.isArray(d.accounts) ? d.accounts : [];
+}
+
 /** My personal name seals (个人名章). */
 export async function listMySeals(): Promise<Seal[]> {
   const data = await request<{ items?: Seal[] }>('GET', '/api/seals/mine');
