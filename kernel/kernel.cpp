@@ -30,6 +30,7 @@
 #include "scheduler/timer_service.hpp"
 #include "search/search_index.hpp"
 #include "identity/certificate_verifier.hpp"
+#include "plugins/contract_registry.hpp"
 #include "trust/certificate.hpp"
 #include "trust/demo_seals.hpp"
 #include "trust/development_ca.hpp"
@@ -150,6 +151,7 @@ struct Kernel::Impl {
   std::unique_ptr<SigningKey> signing_key;  // the kernel's SM2 key (tree heads, seal maker)
   std::unique_ptr<DevelopmentCa> development_ca;
   std::unique_ptr<TrustService> trust;
+  ContractRegistry contracts;  // what plugins provide to each other
   std::unique_ptr<LivePush> live;
   std::unique_ptr<MessageService> messages;
   std::unique_ptr<DeliveryService> deliveries;
@@ -199,7 +201,7 @@ void Kernel::open(bool migrate) {
   k.trust = std::make_unique<TrustService>(*k.database, *k.audit);
   k.plugins = std::make_unique<PluginHost>(k.config,
                                            KernelServices{k.router, *k.database, *k.events, *k.blobs, k.timers, *k.audit,
-                                                          *k.messages, *k.search, *k.content, *k.trust},
+                                                          *k.messages, *k.search, *k.content, *k.trust, k.contracts},
                                            *k.migrator, named_logger("plugins"));
   if (migrate) {
     k.migrator->prepare();

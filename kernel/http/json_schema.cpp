@@ -10,7 +10,54 @@
 
 namespace wangban::kernel {
 
+namespace {
+
+// valijson parses a copy of the schema, adjusted around two of its faults; document() keeps the
+// original for callers that read it.
+//  - "format" is dropped. Draft-07 makes format an annotation unless a validator opts in to
+//    asserting it (Validation §7.2; the official test suite keeps format assertions under
+//    optional/). valijson asserts a few formats and, for every format, first reads the value as a
+//    string: it judges null, numbers and booleans by their text and throws on a non-empty array
+//    or object.
+//  - "propertyNames": S becomes an added "allOf" entry {"propertyNames": S}. valijson looks the
+//    subschema S up under its parent's path, so when the parent is a $ref target (a definition,
+//    or the root behind "#") it finds the parent itself and checks every property name against
+//    the parent schema. An allOf entry has a path of its own. The two forms mean the same.
+void adjust_for_valijson(nlohmann::json& schema);
+
+// A keyword whose value is a map from names to schemas: the names are data, never keywords.
+void adjust_schema_map(nlohmann::json& map) {
+  if (!map.is_object()) return;
+  for (auto& entry : map.items()) adjust_for_valijson(entry.value());
+}
+
+void adjust_for_valijson(nlohmann::json& schema) {
+  if (schema.is_array()) {  // allOf, anyOf, oneOf, items as a list
+    for (auto& element : schema) adjust_for_valijson(element);
+    return;
+  }
+  if (!schema.is_object()) return;
+  if (auto it = schema.find("format"); it != schema.end() && it->is_string()) schema.erase(it);
+  for (auto& entry : schema.items()) {
+    const std::string& key = entry.key();
+    if (key == "enum" || key == "const" || key == "default" || key == "examples") continue;  // instance values
+    if (key == "properties" || key == "patternProperties" || key == "definitions" || key == "dependencies")
+      adjust_schema_map(entry.value());
+    else
+      adjust_for_valijson(entry.value());  // a schema, or an unknown keyword a $ref may point into
+  }
+  auto names = schema.find("propertyNames");
+  auto all_of = schema.find("allOf");
+  if (names == schema.end() || (all_of != schema.end() && !all_of->is_array())) return;
+  nlohmann::json entry = {{"propertyNames", std::move(*names)}};
+  schema.erase(names);
+  schema["allOf"].push_back(std::move(entry));
+}
+
+}  // namespace
+
 struct JsonSchema::Impl {
+  nlohmann::json parsed;  // the copy of document_ valijson parsed (see adjust_for_valijson)
   valijson::Schema schema;
 };
 
@@ -27,8 +74,10 @@ std::shared_ptr<const JsonSchema> JsonSchema::compile(const std::string& text) {
   if (!s->document_.is_object() && !s->document_.is_boolean())
     throw std::invalid_argument("a JSON Schema must be an object or a boolean");
   try {
+    s->impl_->parsed = s->document_;
+    adjust_for_valijson(s->impl_->parsed);
     valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
-    valijson::adapters::NlohmannJsonAdapter adapter(s->document_);
+    valijson::adapters::NlohmannJsonAdapter adapter(s->impl_->parsed);
     parser.populateSchema(adapter, s->impl_->schema);
   } catch (const std::exception& e) {
     throw std::invalid_argument(std::string("not a usable JSON Schema: ") + e.what());
@@ -55,6 +104,9 @@ std::vector<SchemaError> JsonSchema::validate(const nlohmann::json& document) co
     }
     out.push_back({pointer, e.description});
   }
+  // valijson fails a false schema (at the root, behind a $ref, under propertyNames) without
+  // recording why; an invalid document must never come back with an empty error list.
+  if (out.empty()) out.push_back({"", "the document is not allowed by the schema"});
   return out;
 }
 

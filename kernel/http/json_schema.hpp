@@ -1,8 +1,10 @@
 // JsonSchema: a compiled JSON Schema (draft-07) and validation of documents against it.
 //
 // Backed by valijson. compile() throws std::invalid_argument for a schema that
-// is not valid JSON or not a schema. Compiled schemas are immutable and can be
-// used from many threads at once.
+// is not valid JSON or not a schema. "format" is an annotation, as draft-07 has
+// it by default: it is not asserted (use "pattern" to check a value's form).
+// $ref resolves within the document; remote documents are never fetched.
+// Compiled schemas are immutable and can be used from many threads at once.
 #pragma once
 
 #include <memory>

@@ -2,6 +2,7 @@
 #include "plugins/plugin_context.hpp"
 
 #include "http/router.hpp"
+#include "plugins/contract_registry.hpp"
 
 namespace wangban::kernel {
 
@@ -15,7 +16,8 @@ PluginContext::PluginContext(KernelServices services, std::string name, nlohmann
       events_(services.events, name_, gate),
       scheduler_(services.timers, log_),
       messaging_(services.messages, name_),
-      search_(services.search, name_) {}
+      search_(services.search, name_),
+      contracts_(services.contracts, name_, gate) {}
 
 PluginContext::~PluginContext() { teardown(); }
 
@@ -25,7 +27,16 @@ void PluginContext::PluginRoutes::add(Route route) {
   router_.add(plugin_, gate_, std::move(route));
 }
 
+void PluginContext::PluginContracts::provide_any(std::string_view name, int version, std::shared_ptr<void> implementation) {
+  registry_.provide(plugin_, gate_, name, version, std::move(implementation));
+}
+
+std::shared_ptr<void> PluginContext::PluginContracts::find_any(std::string_view name, int version) {
+  return registry_.find(name, version);
+}
+
 void PluginContext::teardown() {
+  services_.contracts.remove_owner(name_);
   services_.router.remove_owner(name_);
   services_.events.unsubscribe_plugin(name_);
   scheduler_.cancel_and_wait();

@@ -18,12 +18,14 @@
 #include "wangban/audit.hpp"
 #include "wangban/content.hpp"
 #include "wangban/context.hpp"
+#include "wangban/contracts.hpp"
 #include "wangban/http.hpp"
 
 namespace wangban::kernel {
 
 class Router;
 class PluginGate;
+class ContractRegistry;
 
 struct KernelServices {
   Router& router;
@@ -36,6 +38,7 @@ struct KernelServices {
   SearchIndex& search;
   Content& content;
   Trust& trust;
+  ContractRegistry& contracts;
 };
 
 class PluginContext final : public Context {
@@ -57,6 +60,7 @@ class PluginContext final : public Context {
   Search& search() override { return search_; }
   Content& content() override { return services_.content; }
   Trust& trust() override { return services_.trust; }
+  Contracts& contracts() override { return contracts_; }
 
   // Removes routes, subscriptions and timers; call after the gate has drained.
   void teardown();
@@ -74,6 +78,22 @@ class PluginContext final : public Context {
     std::shared_ptr<PluginGate> gate_;
   };
 
+  // The plugin's view of the contract registry: what it provides is registered under its name and gate.
+  class PluginContracts final : public Contracts {
+   public:
+    PluginContracts(ContractRegistry& registry, std::string plugin, std::shared_ptr<PluginGate> gate)
+        : registry_(registry), plugin_(std::move(plugin)), gate_(std::move(gate)) {}
+
+   protected:
+    void provide_any(std::string_view name, int version, std::shared_ptr<void> implementation) override;
+    std::shared_ptr<void> find_any(std::string_view name, int version) override;
+
+   private:
+    ContractRegistry& registry_;
+    std::string plugin_;
+    std::shared_ptr<PluginGate> gate_;
+  };
+
   KernelServices services_;
   std::string name_;
   nlohmann::json config_;
@@ -83,6 +103,7 @@ class PluginContext final : public Context {
   PluginScheduler scheduler_;
   PluginMessaging messaging_;
   PluginSearch search_;
+  PluginContracts contracts_;
 };
 
 }  // namespace wangban::kernel

@@ -4,6 +4,7 @@
 #include "wangban/blobs.hpp"
 #include "wangban/content.hpp"
 #include "wangban/context.hpp"
+#include "wangban/contracts.hpp"
 #include "wangban/database.hpp"
 #include "wangban/events.hpp"
 #include "wangban/http.hpp"
@@ -28,5 +29,6 @@ Messaging::~Messaging() = default;
 Search::~Search() = default;
 Content::~Content() = default;
 Trust::~Trust() = default;
+Contracts::~Contracts() = default;
 
 }  // namespace wangban

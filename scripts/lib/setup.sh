@@ -7,7 +7,7 @@ WB_PKGS_BUILD="cmake g++ make pkg-config ccache ca-certificates libboost-dev lib
   libsqlite3-dev libpq-dev libssl-dev libspdlog-dev doctest-dev nlohmann-json3-dev libtomlplusplus-dev
   libvalijson-dev libargon2-dev libcurl4-openssl-dev libxapian-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
   libmagic-dev libpango1.0-dev libcairo2-dev fonts-noto-cjk"
-WB_PKGS_TEST="postgresql chromium fonts-noto-cjk openssl python3-aiosmtpd clang libclang-rt-14-dev"
+WB_PKGS_TEST="postgresql chromium fonts-noto-cjk openssl python3-aiosmtpd clang libclang-rt-14-dev json-schema-test-suite"
 WB_PKGS_BENCH="wrk nginx-light curl procps"
 
 wb_say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

@@ -1,6 +1,7 @@
 // probe: a test plugin that exercises the kernel — a tiny JSON route (also used by the
 // benchmark), a slow route, a throwing route, a problem, schema-checked echo, the blob
-// store and the scheduler. PROBE_VERSION is set by the build so two versions exist.
+// store and the scheduler; it provides the test contract ProbeContract. PROBE_VERSION is set by
+// the build so two versions exist.
 #include <atomic>
 #include <chrono>
 #include <stdexcept>
@@ -11,16 +12,32 @@
 #include <wangban/audit.hpp>
 #include <wangban/blobs.hpp>
 #include <wangban/context.hpp>
+#include <wangban/contracts.hpp>
 #include <wangban/http.hpp>
 #include <wangban/plugin.hpp>
 #include <wangban/problem.hpp>
 #include <wangban/scheduler.hpp>
 
+#include "probe_contract.hpp"
+
 namespace probe {
+
+class Probe final : public ProbeContract {
+ public:
+  std::string version() const override {
+    ++asked_;
+    return PROBE_VERSION;
+  }
+  long long answers() override { return asked_.load(); }
+
+ private:
+  mutable std::atomic<long long> asked_{0};
+};
 
 class ProbePlugin final : public wangban::Plugin {
  public:
   void start(wangban::Context& ctx) override {
+    ctx.contracts().provide<ProbeContract>(std::make_shared<Probe>());
     auto& r = ctx.routes();
     const std::string pub(wangban::kPublic);
     r.add({"GET", "/ping", pub, "a tiny JSON answer", "", "", [](const wangban::Request&) {

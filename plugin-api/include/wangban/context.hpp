@@ -28,6 +28,7 @@ class Messaging;
 class Search;
 class Content;
 class Trust;
+class Contracts;
 
 class Context {
  public:
@@ -45,6 +46,7 @@ class Context {
   virtual Search& search() = 0;        // since API 1.2
   virtual Content& content() = 0;      // since API 1.2
   virtual Trust& trust() = 0;          // since API 1.3
+  virtual Contracts& contracts() = 0;  // since API 1.4
 };
 
 }  // namespace wangban
