@@ -9,7 +9,7 @@
 #include "db/sql_database.hpp"
 #include "http/http_message.hpp"
 #include "identity/certificate_verifier.hpp"
-#include "identity/identifiers.hpp"
+#include "wangban/identifiers.hpp"
 #include "identity/oidc_client.hpp"
 #include "identity/password.hpp"
 #include "util/digest.hpp"

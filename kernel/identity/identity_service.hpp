@@ -25,12 +25,15 @@ namespace spdlog {
 class logger;
 }
 
+namespace wangban {
+struct CitizenId;
+}
+
 namespace wangban::kernel {
 
 struct HttpRequest;
 class CertificateVerifier;
 class OidcClient;
-struct CitizenId;
 
 // Who called, as the router needs it (the Principal is what handlers see).
 struct Caller {

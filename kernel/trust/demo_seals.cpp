@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "identity/identifiers.hpp"
+#include "wangban/identifiers.hpp"
 #include "trust/seal_registry.hpp"
 #include "wangban/principal.hpp"
 

@@ -12,7 +12,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include "identity/identifiers.hpp"
+#include "wangban/identifiers.hpp"
 #include "trust/signing_key.hpp"
 #include "util/digest.hpp"
 #include "util/files.hpp"

@@ -7,7 +7,7 @@
 #include "audit/kernel_audit.hpp"
 #include "db/sql_database.hpp"
 #include "identity/certificate_verifier.hpp"
-#include "identity/identifiers.hpp"
+#include "wangban/identifiers.hpp"
 #include "trust/certificate.hpp"
 #include "trust/development_ca.hpp"
 #include "trust/electronic_seal.hpp"

@@ -2,9 +2,9 @@
 // reference values of shared/reference/check-digits.md.
 #include <doctest/doctest.h>
 
-#include "identity/identifiers.hpp"
+#include "wangban/identifiers.hpp"
 
-using namespace wangban::kernel;
+using namespace wangban;
 
 TEST_CASE("the standard's example citizen ID numbers pass, with birth date and sex read out") {
   auto a = parse_citizen_id("11010519491231002X", "20261127");

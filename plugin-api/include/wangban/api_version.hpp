@@ -19,7 +19,7 @@ namespace wangban {
 
 inline constexpr unsigned kApiMajor = 1;
 inline constexpr unsigned kApiMinor = 4;  // 1.1: Request::principal(), Route::blocking; 1.2: Context::messaging(), search(),
-                                          // content(), WriteTransaction; 1.3: Context::trust(); 1.4: Context::contracts()
+                                          // content(), WriteTransaction; 1.3: Context::trust(); 1.4: Context::contracts(), wangban/identifiers.hpp
 
 }  // namespace wangban
 

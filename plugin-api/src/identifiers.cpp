@@ -1,10 +1,10 @@
 // Check characters of citizen ID numbers (GB 11643) and unified social credit codes (GB 32100).
-#include "identity/identifiers.hpp"
+#include "wangban/identifiers.hpp"
 
 #include <array>
 #include <cctype>
 
-namespace wangban::kernel {
+namespace wangban {
 namespace {
 
 constexpr std::array<int, 17> kIdWeights = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
@@ -95,4 +95,4 @@ std::optional<std::string> parse_credit_code(std::string_view text, std::string*
   return c;
 }
 
-}  // namespace wangban::kernel
+}  // namespace wangban

@@ -5,7 +5,8 @@
 // 15-digit number is converted. Unified social credit codes (统一社会信用代码,
 // GB 32100-2015): 18 characters of the 31-character set, weighted MOD 31
 // check, and the embedded organisation code's own GB 11714 check. The address
-// code is only checked for shape: no division table is shipped yet. Pure
+// code is only checked for shape: no division table is shipped yet. Part of the
+// plugin API (since 1.4) so plugins check the same way as the kernel. Pure
 // functions; thread-safe.
 #pragma once
 
@@ -13,7 +14,7 @@
 #include <string>
 #include <string_view>
 
-namespace wangban::kernel {
+namespace wangban {
 
 struct CitizenId {
   std::string number;     // normalised: 18 characters, upper-case X
@@ -34,4 +35,4 @@ char organisation_code_check(std::string_view first8);
 // Normalised (upper-case) code when valid; otherwise nullopt and `why`.
 std::optional<std::string> parse_credit_code(std::string_view text, std::string* why = nullptr);
 
-}  // namespace wangban::kernel
+}  // namespace wangban
