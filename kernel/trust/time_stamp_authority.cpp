@@ -69,7 +69,7 @@ std::string TimeStampAuthority::token(std::string_view hash_oid, std::string_vie
                          static_cast<int>(digest.size()));
   unsigned char serial_bytes[8];
   RAND_bytes(serial_bytes, sizeof serial_bytes);
-  serial_bytes[0] &= 0x7F;
+  serial_bytes[0] = (serial_bytes[0] & 0x7F) | 0x40;  // positive, and never a leading zero (DER INTEGERs are minimal)
   ASN1_INTEGER* serial = ASN1_INTEGER_new();
   ASN1_STRING_set(serial, serial_bytes, sizeof serial_bytes);
   ASN1_GENERALIZEDTIME* now = ASN1_GENERALIZEDTIME_set(nullptr, std::time(nullptr));
