@@ -293,17 +293,23 @@ bool SealRegistry::any() {
   return n > 0;
 }
 
-json SealRegistry::list(const std::string& status, const std::string& kind, const std::string& owner) {
+std::vector<SealRecord> SealRegistry::records(const std::string& status, const std::string& kind, const std::string& owner,
+                                              const std::string& organization) {
   auto s = db_.session();
   std::string sql = std::string("SELECT ") + kColumns +
                     " WHERE (:st = '' OR s.status = :st2) AND (:k = '' OR s.kind = :k2) AND (:o = '' OR s.owner_account_id = :o2)"
-                    " ORDER BY s.created_at DESC";
-  soci::rowset<soci::row> rows = (s->prepare << sql, soci::use(status, "st"), soci::use(status, "st2"), soci::use(kind, "k"),
-                                  soci::use(kind, "k2"), soci::use(owner, "o"), soci::use(owner, "o2"));
+                    " AND (:g = '' OR s.organization = :g2) ORDER BY s.created_at DESC";
+  soci::rowset<soci::row> rows =
+      (s->prepare << sql, soci::use(status, "st"), soci::use(status, "st2"), soci::use(kind, "k"), soci::use(kind, "k2"),
+       soci::use(owner, "o"), soci::use(owner, "o2"), soci::use(organization, "g"), soci::use(organization, "g2"));
+  std::vector<SealRecord> out;
+  for (auto& r : rows) out.push_back(record_of(r));
+  return out;
+}
+
+json SealRegistry::list(const std::string& status, const std::string& kind, const std::string& owner) {
   json items = json::array();
-  std::vector<SealRecord> records;
-  for (auto& r : rows) records.push_back(record_of(r));
-  for (auto& r : records) items.push_back(to_json(r));
+  for (auto& r : records(status, kind, owner)) items.push_back(to_json(r));
   return {{"items", items}};
 }
 

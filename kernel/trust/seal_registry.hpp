@@ -58,6 +58,9 @@ class SealRegistry {
   nlohmann::json make(const Principal& by, const nlohmann::json& request);
   // The picture a request would get, without making anything (image/png bytes).
   std::string preview(const nlohmann::json& request);
+  // Seals by status, kind, owner and organisation ("" matches any), newest first; list() as JSON.
+  std::vector<SealRecord> records(const std::string& status, const std::string& kind, const std::string& owner = {},
+                                  const std::string& organization = {});
   nlohmann::json list(const std::string& status, const std::string& kind, const std::string& owner = {});
   std::optional<SealRecord> find(const std::string& id);
   std::optional<SealRecord> find_by_es_id(const std::string& es_id);

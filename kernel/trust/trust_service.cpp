@@ -120,18 +120,15 @@ std::optional<SealInfo> TrustService::seal(std::string_view id) {
 
 std::vector<SealInfo> TrustService::name_seals_of(std::string_view account_id) {
   std::vector<SealInfo> out;
-  auto list = seals_.list("active", "personal_name", std::string(account_id));  // kept: the loop reads into it
-  for (auto& item : list["items"])
-    if (auto r = seals_.find(item["id"].get<std::string>())) out.push_back(info_of(*r));
+  if (account_id.empty()) return out;  // "" would match every owner
+  for (auto& r : seals_.records("active", "personal_name", std::string(account_id))) out.push_back(info_of(r));
   return out;
 }
 
 std::vector<SealInfo> TrustService::organisation_seals(std::string_view organization) {
   std::vector<SealInfo> out;
-  auto list = seals_.list("active", "organisation");
-  for (auto& item : list["items"])
-    if (item["organization"] == organization)
-      if (auto r = seals_.find(item["id"].get<std::string>())) out.push_back(info_of(*r));
+  if (organization.empty()) return out;  // "" would match every organisation
+  for (auto& r : seals_.records("active", "organisation", {}, std::string(organization))) out.push_back(info_of(r));
   return out;
 }
 
