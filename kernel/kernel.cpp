@@ -95,18 +95,15 @@ std::unique_ptr<DevelopmentCa> trust_development_ca(const KernelConfig& config, 
   return ca;
 }
 
-// The PEM certificates of a file, as DER, leaf first.
-std::vector<std::string> certificates_in(const fs::path& file) {
-  std::vector<std::string> out;
-  std::string text = read_file(file);
-  const std::string end = "-----END CERTIFICATE-----";
-  for (std::size_t at = 0, stop; (stop = text.find(end, at)) != std::string::npos; at = stop + end.size())
-    out.push_back(read_certificate(text.substr(at, stop + end.size() - at)).der);
-  return out;
-}
-
 // The trust services' keys and certificates: the seal maker (the kernel key and its certificate)
 // and the time-stamping service, when their certificates are there.
+// The certificates of a PEM chain file (leaf first); a file without one stops the start.
+std::vector<std::string> certificate_chain(const fs::path& file) {
+  auto chain = certificates_in_pem(read_file(file));
+  if (chain.empty()) throw std::runtime_error("no certificate in " + file.string());
+  return chain;
+}
+
 TrustService::Equipment trust_equipment(const KernelConfig& config, const SigningKey& kernel_key,
                                         const CertificateVerifier& certificates, DevelopmentCa* ca, spdlog::logger& log) {
   TrustService::Equipment e;
@@ -115,11 +112,11 @@ TrustService::Equipment trust_equipment(const KernelConfig& config, const Signin
   e.makers.ca = ca;
   e.makers.master_key = load_master_key(config.trust.master_key_file);
   if (fs::exists(config.trust.seal_maker_certificate_file))
-    e.makers.maker_certificate = certificates_in(config.trust.seal_maker_certificate_file).front();
+    e.makers.maker_certificate = certificate_chain(config.trust.seal_maker_certificate_file).front();
   else
     log.warn("no seal maker certificate ({}): seals cannot be made", config.trust.seal_maker_certificate_file.string());
   if (fs::exists(config.trust.tsa_certificate_file)) {
-    auto chain = certificates_in(config.trust.tsa_certificate_file);
+    auto chain = certificate_chain(config.trust.tsa_certificate_file);
     std::string leaf = chain.front();
     chain.erase(chain.begin());
     e.tsa = std::make_unique<TimeStampAuthority>(

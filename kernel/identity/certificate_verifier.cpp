@@ -11,7 +11,9 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "trust/certificate.hpp"
 #include "util/digest.hpp"
+#include "util/files.hpp"
 #include "wangban/problem.hpp"
 
 namespace wangban::kernel {
@@ -148,14 +150,6 @@ std::time_t revocation(SignedBy&& signed_by, const std::vector<X509_CRL*>& crls,
   return 0;
 }
 
-std::string encode_der(X509* cert) {
-  unsigned char* der = nullptr;
-  int n = i2d_X509(cert, &der);
-  std::string out(reinterpret_cast<char*>(der), static_cast<std::size_t>(std::max(n, 0)));
-  OPENSSL_free(der);
-  return out;
-}
-
 X509Ptr parse_any(const std::string& bytes) {
   if (bytes.find("-----BEGIN") != std::string::npos) return parse_pem(bytes);
   const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
@@ -171,12 +165,9 @@ CertificateVerifier::CertificateVerifier(const std::vector<std::filesystem::path
                                          const std::vector<std::filesystem::path>& intermediates)
     : impl_(std::make_unique<Impl>()) {
   for (auto& file : intermediates) {
-    std::unique_ptr<BIO, BioFree> bio(BIO_new_file(file.c_str(), "r"));
-    int before = static_cast<int>(impl_->intermediates.size());
-    while (X509* c = bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr)
-      impl_->intermediates.push_back(encode_der(c)), X509_free(c);
-    if (static_cast<int>(impl_->intermediates.size()) == before)
-      throw std::runtime_error("no certificate in " + file.string());
+    auto certs = certificates_in_pem(read_file(file));
+    if (certs.empty()) throw std::runtime_error("no certificate in " + file.string());
+    impl_->intermediates.insert(impl_->intermediates.end(), certs.begin(), certs.end());
   }
   for (auto& a : anchors) {
     if (X509_STORE_load_file(impl_->store.get(), a.c_str()) != 1)

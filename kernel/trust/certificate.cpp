@@ -98,6 +98,14 @@ CertificateInfo read_certificate(std::string_view der_or_pem) {
   return c;
 }
 
+std::vector<std::string> certificates_in_pem(std::string_view pem) {
+  std::vector<std::string> out;
+  constexpr std::string_view end = "-----END CERTIFICATE-----";
+  for (std::size_t at = 0, stop; (stop = pem.find(end, at)) != std::string_view::npos; at = stop + end.size())
+    out.push_back(read_certificate(pem.substr(at, stop + end.size() - at)).der);
+  return out;
+}
+
 std::string certificate_pem(std::string_view der) {
   std::string b64 = base64_encode(der), out = "-----BEGIN CERTIFICATE-----\n";
   for (std::size_t i = 0; i < b64.size(); i += 64) out += b64.substr(i, 64) + "\n";

@@ -8,6 +8,7 @@
 #include <ctime>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace wangban::kernel {
 
@@ -26,6 +27,10 @@ struct CertificateInfo {
 
 // Reads a certificate in DER or PEM; throws std::invalid_argument when it is neither.
 CertificateInfo read_certificate(std::string_view der_or_pem);
+
+// The DER certificates of PEM text (a chain file: leaf first), in order; throws std::invalid_argument
+// when a block is not a certificate. No certificate gives an empty list.
+std::vector<std::string> certificates_in_pem(std::string_view pem);
 
 // PEM text of a DER certificate.
 std::string certificate_pem(std::string_view der);
