@@ -11,6 +11,34 @@
 
 using namespace wbtest;
 
+namespace {
+
+// A folder of test certificates under an SM2 root (PEM; keys as unencrypted PKCS#8) for the
+// browser to pick with setInputFiles, with the root in root.pem; removed afterwards.
+struct TestPkiFolder {
+  fs::path dir;
+  testpki::Key root_key = testpki::sm2_key();
+  testpki::Cert root = testpki::issue({"网办测试根CA", "", -10, 3650, true, "", 1}, root_key.get(), root_key.get(), nullptr);
+
+  explicit TestPkiFolder(const std::string& prefix)
+      : dir(fs::temp_directory_path() / (prefix + wangban::testing::random_suffix())) {
+    fs::create_directories(dir);
+    write("root.pem", testpki::pem(root.get()));
+  }
+  ~TestPkiFolder() {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+  void write(const std::string& name, const std::string& text) const { std::ofstream(dir / name) << text; }
+  // <name>.crt and <name>.key: a certificate issued by the root for `key`.
+  void leaf(const testpki::CertSpec& spec, const testpki::Key& key, const std::string& name) const {
+    write(name + ".crt", testpki::pem(testpki::issue(spec, key.get(), root_key.get(), root.get()).get()));
+    write(name + ".key", testpki::key_pem(key.get()));
+  }
+};
+
+}  // namespace
+
 TEST_CASE("the admin console lists the plugins with their states and reloads one in a real browser") {
   REQUIRE_MESSAGE(fs::exists(fs::path(WANGBAN_WEB_DIST) / "index.html"), "build the web UI first (scripts/test does)");
   PluginFolder folder({"greeting", "probe", "needs-missing"});
@@ -52,31 +80,15 @@ TEST_CASE("certificate login, my profile, agents and acting for a legal person, 
   // of a legal person (unified social credit code, name in O); ECDSA P-256 and RSA persons; a stray
   // SM2 key. Written as PEM (keys as unencrypted PKCS#8) for the browser to pick with setInputFiles.
   // The folder exists before the kernel, whose trust anchor it holds.
-  fs::path pki = fs::temp_directory_path() / ("wangban-browser-pki-" + wangban::testing::random_suffix());
-  fs::create_directories(pki);
-  struct Cleanup {
-    fs::path dir;
-    ~Cleanup() {
-      std::error_code ec;
-      fs::remove_all(dir, ec);
-    }
-  } cleanup{pki};
-  auto write = [&](const std::string& name, const std::string& text) { std::ofstream(pki / name) << text; };
-
-  auto root_key = testpki::sm2_key();
-  auto root = testpki::issue({"网办测试根CA", "", -10, 3650, true, "", 1}, root_key.get(), root_key.get(), nullptr);
-  auto leaf = [&](testpki::CertSpec spec, const testpki::Key& key, const std::string& name) {
-    write(name + ".crt", testpki::pem(testpki::issue(spec, key.get(), root_key.get(), root.get()).get()));
-    write(name + ".key", testpki::key_pem(key.get()));
-  };
-  leaf({"张三", "11010519491231002X", -1, 365, false, "digitalSignature,nonRepudiation", 10}, testpki::sm2_key(), "person");
+  TestPkiFolder folder_pki("wangban-browser-pki-");
+  const fs::path& pki = folder_pki.dir;
+  folder_pki.leaf({"张三", "11010519491231002X", -1, 365, false, "digitalSignature,nonRepudiation", 10}, testpki::sm2_key(), "person");
   testpki::CertSpec legal{"法人证书", "91350100M000100Y43", -1, 365, false, "digitalSignature,nonRepudiation", 11};
   legal.organization = "福州测试科技有限公司";
-  leaf(legal, testpki::sm2_key(), "legal");
-  leaf({"李四", "440524188001010014", -1, 365, false, "digitalSignature", 12}, testpki::ec_key(), "ec");
-  leaf({"王小明", "330106198503071238", -1, 365, false, "digitalSignature", 13}, testpki::rsa_key(), "rsa");
-  write("wrong.key", testpki::key_pem(testpki::sm2_key().get()));
-  write("root.pem", testpki::pem(root.get()));
+  folder_pki.leaf(legal, testpki::sm2_key(), "legal");
+  folder_pki.leaf({"李四", "440524188001010014", -1, 365, false, "digitalSignature", 12}, testpki::ec_key(), "ec");
+  folder_pki.leaf({"王小明", "330106198503071238", -1, 365, false, "digitalSignature", 13}, testpki::rsa_key(), "rsa");
+  folder_pki.write("wrong.key", testpki::key_pem(testpki::sm2_key().get()));
 
   PluginFolder folder({"greeting"});
   auto o = options(folder, {"greeting"});
@@ -132,25 +144,10 @@ TEST_CASE("an applicant signs a document in the browser with their own certifica
   REQUIRE_MESSAGE(fs::exists(fs::path(WANGBAN_WEB_DIST) / "index.html"), "build the web UI first (scripts/test does)");
   // Besides the development CA's certificates (below): a test PKI whose SM2 root the kernel trusts,
   // with an ECDSA P-256 person (WebCrypto signs), and an RSA person (the kernel signs no RSA).
-  fs::path pki = fs::temp_directory_path() / ("wangban-browser-sign-" + wangban::testing::random_suffix());
-  fs::create_directories(pki);
-  struct Cleanup {
-    fs::path dir;
-    ~Cleanup() {
-      std::error_code ec;
-      fs::remove_all(dir, ec);
-    }
-  } cleanup{pki};
-  auto write = [&](const std::string& name, const std::string& text) { std::ofstream(pki / name) << text; };
-  auto root_key = testpki::sm2_key();
-  auto root = testpki::issue({"网办测试根CA", "", -10, 3650, true, "", 1}, root_key.get(), root_key.get(), nullptr);
-  auto leaf = [&](testpki::CertSpec spec, const testpki::Key& key, const std::string& name) {
-    write(name + ".crt", testpki::pem(testpki::issue(spec, key.get(), root_key.get(), root.get()).get()));
-    write(name + ".key", testpki::key_pem(key.get()));
-  };
-  leaf({"李四", "440524188001010014", -1, 365, false, "digitalSignature,nonRepudiation", 10}, testpki::ec_key(), "ec");
-  leaf({"赵五", "330106198503071238", -1, 365, false, "digitalSignature,nonRepudiation", 11}, testpki::rsa_key(), "rsa");
-  write("root.pem", testpki::pem(root.get()));
+  TestPkiFolder folder_pki("wangban-browser-sign-");
+  const fs::path& pki = folder_pki.dir;
+  folder_pki.leaf({"李四", "440524188001010014", -1, 365, false, "digitalSignature,nonRepudiation", 10}, testpki::ec_key(), "ec");
+  folder_pki.leaf({"赵五", "330106198503071238", -1, 365, false, "digitalSignature,nonRepudiation", 11}, testpki::rsa_key(), "rsa");
 
   PluginFolder folder({"greeting"});
   auto o = options(folder, {"greeting"});
@@ -162,20 +159,8 @@ TEST_CASE("an applicant signs a document in the browser with their own certifica
 
   // 王小明's certificate (with the issuing CA) and key from the development CA's command line, and
   // another person's key: not 王小明's.
-  auto issue = [&](const std::string& name, const std::string& serial) {
-    auto [out, status] = run_command(KernelOptions{}.wangban.string() + " ca issue person --name " + name + " --serial " + serial +
-                                     " --out " + (pki / "ca").string() + " --config " + k.config_path().string() + " 2>&1");
-    INFO(out);
-    REQUIRE(status == 0);
-    auto value = [&](const std::string& label) {
-      auto at = out.find(label + " ");
-      REQUIRE(at != std::string::npos);
-      return out.substr(at + label.size() + 1, out.find('\n', at) - at - label.size() - 1);
-    };
-    return std::pair{value("certificate"), value("key")};
-  };
-  auto [cert_file, key_file] = issue("王小明", "11010519491231002X");
-  std::string other_key = issue("钱七", "110101199003070011").second;
+  auto [cert_file, key_file] = issue_development_certificate(k, "person", "王小明", "11010519491231002X", pki / "ca");
+  std::string other_key = issue_development_certificate(k, "person", "钱七", "110101199003070011", pki / "ca").key_file;
 
   std::string shot = (k.dir() / "sign").string();
   auto [out, status] = run_command("WANGBAN_URL=" + k.url() + " CERT_FILE=" + cert_file + " KEY_FILE=" + key_file +

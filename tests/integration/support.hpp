@@ -104,6 +104,38 @@ inline std::pair<std::string, int> run_command(const std::string& cmd) {
   return {out, WIFEXITED(status) ? WEXITSTATUS(status) : -1};
 }
 
+// A certificate and key from the kernel's development CA (`wangban ca issue PROFILE`), written into
+// `out`: the certificate file holds the leaf, then the issuing CA (PEM); the key is unencrypted PKCS#8.
+struct IssuedCertificate {
+  std::string certificate_file, key_file;
+};
+inline IssuedCertificate issue_development_certificate(const KernelProcess& k, const std::string& profile,
+                                                       const std::string& name, const std::string& serial,
+                                                       const fs::path& out) {
+  auto [text, status] = run_command(KernelOptions{}.wangban.string() + " ca issue " + profile + " --name " + name +
+                                    " --serial " + serial + " --out " + out.string() + " --config " +
+                                    k.config_path().string() + " 2>&1");
+  INFO(text);
+  REQUIRE(status == 0);
+  auto value = [&](const std::string& label) {
+    auto at = text.find(label + " ");
+    REQUIRE(at != std::string::npos);
+    return text.substr(at + label.size() + 1, text.find('\n', at) - at - label.size() - 1);
+  };
+  return {value("certificate"), value("key")};
+}
+
+// The PEM certificates of a chain text, each as its own PEM block, in order.
+inline std::vector<std::string> pem_certificates(const std::string& text) {
+  std::vector<std::string> out;
+  const std::string end = "-----END CERTIFICATE-----";
+  for (std::size_t at = text.find("-----BEGIN CERTIFICATE-----"), stop;
+       at != std::string::npos && (stop = text.find(end, at)) != std::string::npos;
+       at = text.find("-----BEGIN CERTIFICATE-----", stop))
+    out.push_back(text.substr(at, stop + end.size() - at) + "\n");
+  return out;
+}
+
 inline int count_lines_with(const std::string& text, const std::string& needle) {
   int n = 0;
   std::size_t at = 0;

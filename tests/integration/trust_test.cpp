@@ -5,7 +5,6 @@
 // CMS signatures from `openssl cms`; the RFC 3161 endpoint driven by `openssl ts`; the seal
 // life cycle (suspend, resume, revoke) with its audit records.
 #include <chrono>
-#include <cstdlib>
 #include <fstream>
 #include <thread>
 
@@ -237,13 +236,8 @@ TEST_CASE("seals are made, suspended, resumed and revoked, each step audited and
   // the key must belong to the certificate, and the certificate must chain to a trust anchor.
   fs::path work = t.k.dir() / "imported";
   auto issue = [&](const std::string& name) {
-    auto [out, code] = run_command(std::string(std::getenv("WANGBAN_BIN")) + " ca issue staff --name " + name +
-                                   " --serial d1000000-0000-4000-8000-000000000004 --out " + work.string() + " --config " +
-                                   t.k.config_path().string());
-    REQUIRE(code == 0);
-    auto cert_at = out.find("certificate ") + 12, key_at = out.find("key ") + 4;
-    return std::pair{read_file(out.substr(cert_at, out.find('\n', cert_at) - cert_at)),
-                     read_file(out.substr(key_at, out.find('\n', key_at) - key_at))};
+    auto issued = issue_development_certificate(t.k, "staff", name, "d1000000-0000-4000-8000-000000000004", work);
+    return std::pair{read_file(issued.certificate_file), read_file(issued.key_file)};
   };
   auto [auditor_cert, auditor_key] = issue("王五");
   auto [other_cert, other_key] = issue("别人");
@@ -275,13 +269,10 @@ TEST_CASE("seals are made, suspended, resumed and revoked, each step audited and
 
 TEST_CASE("an applicant's own key signs in two steps and the kernel assembles a time-stamped GB/T 35275 CMS signature") {
   TrustKernel t;
-  std::string out = t.sh(std::string(std::getenv("WANGBAN_BIN")) + " ca issue person --name 王小明 --serial 11010519491231002X --out " +
-                         t.work.string() + " --config " + t.k.config_path().string());
-  std::string cert_file = out.substr(out.find("certificate ") + 12, out.find('\n', out.find("certificate ")) - out.find("certificate ") - 12);
-  std::string key_file = out.substr(out.find("key ") + 4, out.find('\n', out.find("key ")) - out.find("key ") - 4);
-  std::string chain = read_file(cert_file);
-  std::string leaf = chain.substr(0, chain.find("-----END CERTIFICATE-----") + 26);
-  std::string issuing = chain.substr(leaf.size());
+  auto [cert_file, key_file] = issue_development_certificate(t.k, "person", "王小明", "11010519491231002X", t.work);
+  auto chain = pem_certificates(read_file(cert_file));
+  REQUIRE(chain.size() == 2);
+  const std::string leaf = chain[0], issuing = chain[1];
   std::string person = t.login("clerk");  // any logged-in caller may ask; the applicant's own session in the hall
   std::string document = "申请材料清单\n1. 营业执照申请书 sm3=…\n2. 住所证明 sm3=…\n";
 
@@ -338,7 +329,7 @@ TEST_CASE("an applicant's own key signs in two steps and the kernel assembles a 
   auto [usage, p2] = t.post(person, "/api/trust/signatures/complete",
                             {{"document_base64", base64_encode(document)}, {"signed_attributes_base64", base64_encode(attributes)},
                              {"signature_base64", base64_encode(sign(attributes, (t.work / "tsa-key.pem").string()))},
-                             {"certificate_chain", {tsa_chain.substr(0, tsa_chain.find("-----END CERTIFICATE-----") + 26)}}});
+                             {"certificate_chain", {pem_certificates(tsa_chain).front()}}});
   CHECK(usage == 422);
   CHECK(p2["code"] == "cert.key_usage");
   // Attributes for another document: the digest does not match.
@@ -446,22 +437,15 @@ TEST_CASE("a plugin seals, time-stamps and verifies through Context::trust()") {
   // A case filed by a natural person, logged in with a development certificate.
   fs::path work = k.dir() / "work";
   fs::create_directories(work);
-  auto [out, code] = run_command(std::string(std::getenv("WANGBAN_BIN")) + " ca issue person --name 王小明 --serial 11010519491231002X --out " +
-                                 work.string() + " --config " + k.config_path().string());
-  REQUIRE(code == 0);
-  auto cert_line = out.substr(out.find("certificate ") + 12);
-  auto key_line = out.substr(out.find("key ") + 4);
-  std::string cert_file = cert_line.substr(0, cert_line.find('\n')), key_file = key_line.substr(0, key_line.find('\n'));
+  auto [cert_file, key_file] = issue_development_certificate(k, "person", "王小明", "11010519491231002X", work);
   auto nonce = body_of(k.client().Post("/api/auth/cert/challenge", "", "application/json"));
   std::string nonce_text = nonce["nonce"];
   std::ofstream(work / "nonce.txt", std::ios::binary) << nonce_text;
   REQUIRE(run_command("openssl pkeyutl -sign -rawin -digest sm3 -inkey " + key_file +
                       " -pkeyopt distid:1234567812345678 -in " + (work / "nonce.txt").string() + " -out " + (work / "nonce.sig").string())
               .second == 0);
-  std::string chain = read_file(cert_file);
-  std::string leaf = chain.substr(0, chain.find("-----END CERTIFICATE-----") + 26);
   auto login = k.client().Post("/api/auth/cert/login",
-                               json{{"nonce", nonce_text}, {"certificate_chain", {leaf, chain.substr(leaf.size())}},
+                               json{{"nonce", nonce_text}, {"certificate_chain", pem_certificates(read_file(cert_file))},
                                     {"signature", base64_encode(read_file(work / "nonce.sig"))}, {"mode", "bearer"}}.dump(),
                                "application/json");
   REQUIRE(login);
