@@ -9,7 +9,7 @@
 #include "db/migrator.hpp"
 #include "db/sql_database.hpp"
 #include "events/event_bus.hpp"
-#include "http/json_schema.hpp"
+#include <wangban/json_schema.hpp>
 #include "http/router.hpp"
 #include "kernel.hpp"
 #include "plugins/plugin_host.hpp"

@@ -108,22 +108,6 @@ void SqlDatabase::execute_script(soci::session& sql, Dialect dialect, const std:
   }
 }
 
-long long row_integer(const soci::row& r, std::size_t i) {
-  if (r.get_indicator(i) == soci::i_null) return 0;
-  switch (r.get_properties(i).get_data_type()) {
-    case soci::dt_integer: return r.get<int>(i);
-    case soci::dt_long_long: return r.get<long long>(i);
-    case soci::dt_unsigned_long_long: return static_cast<long long>(r.get<unsigned long long>(i));
-    case soci::dt_double: return static_cast<long long>(r.get<double>(i));
-    case soci::dt_string: return std::stoll(r.get<std::string>(i));
-    default: throw std::runtime_error("unexpected column type for an integer");
-  }
-}
-
-std::string row_text(const soci::row& r, std::size_t column) {
-  return r.get_indicator(column) == soci::i_null ? std::string() : r.get<std::string>(column);
-}
-
 std::string utc_now_iso() {
   auto now = std::chrono::system_clock::now();
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();

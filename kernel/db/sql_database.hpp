@@ -47,11 +47,9 @@ class SqlDatabase final : public Database {
   std::string connect_;  // the connection string (holds the password: never logged)
 };
 
-// An integer column of a row whatever type the backend reports for it (SQLite reports
-// expressions and some declared types loosely); NULL reads as 0.
-long long row_integer(const soci::row& r, std::size_t column);
-// A text column of a row; NULL reads as "".
-std::string row_text(const soci::row& r, std::size_t column);
+// row_integer and row_text are the plugin API's (wangban/database.hpp), shared with the plugins.
+using wangban::row_integer;
+using wangban::row_text;
 
 // Current UTC time as ISO 8601 with milliseconds ("2026-11-27T01:02:03.456Z").
 std::string utc_now_iso();

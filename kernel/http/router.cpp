@@ -5,7 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "http/json_schema.hpp"
+#include <wangban/json_schema.hpp>
 #include "identity/identity_service.hpp"
 #include "http/route_metrics.hpp"
 #include "http/static_files.hpp"

@@ -31,9 +31,12 @@ namespace spdlog {
 class logger;
 }
 
+namespace wangban {
+class JsonSchema;
+}
+
 namespace wangban::kernel {
 
-class JsonSchema;
 class PluginGate;
 class RouteMetrics;
 class StaticFiles;

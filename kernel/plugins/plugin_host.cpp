@@ -9,7 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "db/migrator.hpp"
-#include "http/json_schema.hpp"
+#include <wangban/json_schema.hpp>
 #include "http/router.hpp"
 #include "plugins/plugin_gate.hpp"
 #include "plugins/plugin_library.hpp"

@@ -5,6 +5,7 @@
 #include "wangban/content.hpp"
 #include "wangban/context.hpp"
 #include "wangban/contracts.hpp"
+#include "wangban/contracts/items.hpp"
 #include "wangban/database.hpp"
 #include "wangban/events.hpp"
 #include "wangban/http.hpp"
@@ -29,6 +30,7 @@ Messaging::~Messaging() = default;
 Search::~Search() = default;
 Content::~Content() = default;
 Trust::~Trust() = default;
+contracts::ItemsCatalogue::~ItemsCatalogue() = default;
 Contracts::~Contracts() = default;
 
 }  // namespace wangban

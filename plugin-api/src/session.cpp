@@ -1,4 +1,4 @@
-// Session: a lease on one connection of the SOCI pool; WriteTransaction.
+// Session: a lease on one connection of the SOCI pool; WriteTransaction; reading rows alike on both backends.
 #include <soci/connection-pool.h>
 #include <soci/soci.h>
 
@@ -40,6 +40,22 @@ void WriteTransaction::commit() {
 void WriteTransaction::rollback() {
   session_ << "ROLLBACK";
   open_ = false;
+}
+
+long long row_integer(const soci::row& r, std::size_t i) {
+  if (r.get_indicator(i) == soci::i_null) return 0;
+  switch (r.get_properties(i).get_data_type()) {
+    case soci::dt_integer: return r.get<int>(i);
+    case soci::dt_long_long: return r.get<long long>(i);
+    case soci::dt_unsigned_long_long: return static_cast<long long>(r.get<unsigned long long>(i));
+    case soci::dt_double: return static_cast<long long>(r.get<double>(i));
+    case soci::dt_string: return std::stoll(r.get<std::string>(i));
+    default: throw std::runtime_error("unexpected column type for an integer");
+  }
+}
+
+std::string row_text(const soci::row& r, std::size_t column) {
+  return r.get_indicator(column) == soci::i_null ? std::string() : r.get<std::string>(column);
 }
 
 }  // namespace wangban

@@ -18,9 +18,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "http/json_schema.hpp"
+#include <wangban/json_schema.hpp>
 
-using namespace wangban::kernel;
+using wangban::JsonSchema;
 using nlohmann::json;
 
 namespace {

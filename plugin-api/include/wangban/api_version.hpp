@@ -18,8 +18,9 @@
 namespace wangban {
 
 inline constexpr unsigned kApiMajor = 1;
-inline constexpr unsigned kApiMinor = 4;  // 1.1: Request::principal(), Route::blocking; 1.2: Context::messaging(), search(),
-                                          // content(), WriteTransaction; 1.3: Context::trust(); 1.4: Context::contracts(), wangban/identifiers.hpp
+inline constexpr unsigned kApiMinor = 5;  // 1.1: Request::principal(), Route::blocking; 1.2: Context::messaging(), search(),
+                                          // content(), WriteTransaction; 1.3: Context::trust(); 1.4: Context::contracts(), wangban/identifiers.hpp;
+                                          // 1.5: wangban/json_schema.hpp (the kernel's validator), row_text/row_integer, wangban/contracts/items.hpp
 
 }  // namespace wangban
 

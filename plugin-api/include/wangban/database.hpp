@@ -12,9 +12,12 @@
 
 #include <cstddef>
 
+#include <string>
+
 namespace soci {
 class session;
 class connection_pool;
+class row;
 }  // namespace soci
 
 namespace wangban {
@@ -63,5 +66,11 @@ class WriteTransaction {
   soci::session& session_;
   bool open_ = true;
 };
+
+// Reading a soci::row alike on SQLite and PostgreSQL (since API 1.5). An integer column whatever
+// type the backend reports for it (SQLite reports expressions and some declared types loosely);
+// NULL reads as 0. A text column; NULL reads as "".
+long long row_integer(const soci::row& r, std::size_t column);
+std::string row_text(const soci::row& r, std::size_t column);
 
 }  // namespace wangban

@@ -1,6 +1,8 @@
-// JsonSchema over valijson's nlohmann adapter.
+// JsonSchema over valijson's nlohmann adapter: the platform's one JSON Schema validator (plugin API 1.5).
 #define VALIJSON_USE_EXCEPTIONS 1
-#include "http/json_schema.hpp"
+#include "wangban/json_schema.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/schema.hpp>
@@ -8,7 +10,7 @@
 #include <valijson/validation_results.hpp>
 #include <valijson/validator.hpp>
 
-namespace wangban::kernel {
+namespace wangban {
 
 namespace {
 
@@ -57,24 +59,33 @@ void adjust_for_valijson(nlohmann::json& schema) {
 }  // namespace
 
 struct JsonSchema::Impl {
-  nlohmann::json parsed;  // the copy of document_ valijson parsed (see adjust_for_valijson)
+  nlohmann::json document;  // as given
+  nlohmann::json parsed;  // the copy of document valijson parsed (see adjust_for_valijson)
   valijson::Schema schema;
 };
 
 JsonSchema::JsonSchema() : impl_(std::make_unique<Impl>()) {}
 JsonSchema::~JsonSchema() = default;
 
+const nlohmann::json& JsonSchema::document() const { return impl_->document; }
+
 std::shared_ptr<const JsonSchema> JsonSchema::compile(const std::string& text) {
-  std::shared_ptr<JsonSchema> s(new JsonSchema());
+  nlohmann::json document;
   try {
-    s->document_ = nlohmann::json::parse(text);
+    document = nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
     throw std::invalid_argument(std::string("schema is not valid JSON: ") + e.what());
   }
-  if (!s->document_.is_object() && !s->document_.is_boolean())
+  return compile(document);
+}
+
+std::shared_ptr<const JsonSchema> JsonSchema::compile(const nlohmann::json& document) {
+  if (!document.is_object() && !document.is_boolean())
     throw std::invalid_argument("a JSON Schema must be an object or a boolean");
+  std::shared_ptr<JsonSchema> s(new JsonSchema());
+  s->impl_->document = document;
   try {
-    s->impl_->parsed = s->document_;
+    s->impl_->parsed = document;
     adjust_for_valijson(s->impl_->parsed);
     valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
     valijson::adapters::NlohmannJsonAdapter adapter(s->impl_->parsed);
@@ -110,4 +121,4 @@ std::vector<SchemaError> JsonSchema::validate(const nlohmann::json& document) co
   return out;
 }
 
-}  // namespace wangban::kernel
+}  // namespace wangban

@@ -1,0 +1,130 @@
+// CatalogueStore: the catalogue in the database — records and their versions, what is in force on
+// a day, the draft → review → published lifecycle and retirement, propagation of a base entry's new
+// version to every implementation of it (change reports, `item.changed`, audit), and the
+// "全程网办" list's published versions. All writes run in one transaction each; events go out
+// through the outbox in that transaction, audit records after it commits.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "catalogue_rules.hpp"
+
+namespace soci {
+class session;
+}
+
+namespace wangban {
+class Context;
+class Request;
+struct Principal;
+}  // namespace wangban
+
+namespace items {
+
+enum class Kind { base, implementation, bundle };
+Kind parse_kind(const std::string& text);  // throws Problem 404 for an unknown kind
+const char* kind_name(Kind kind);
+
+// Today in China (UTC+8), YYYY-MM-DD.
+std::string today();
+
+// The header of a record: what is fixed when it is created.
+struct RecordHeader {
+  Kind kind = Kind::base;
+  std::string code, basic_code, level, division_code, department;
+};
+
+// One published version of a record as read for a day.
+struct VersionInForce {
+  int version = 0;
+  std::string effective_from;
+  json fields;
+};
+
+// Who acts, and the request to audit it under (none for the demo load at start).
+struct Actor {
+  std::string id, name;
+  const wangban::Request* request = nullptr;
+};
+Actor actor_of(const wangban::Request& request);
+
+// Audit records to write once the transaction commits.
+using AuditQueue = std::vector<std::function<void()>>;
+
+class CatalogueStore {
+ public:
+  explicit CatalogueStore(wangban::Context& ctx);
+
+  wangban::Context& context() { return ctx_; }
+
+  // ---- reads ----
+  json themes();
+  json departments();
+  // The newest published version whose effective date has come, unless the record is retired by then.
+  std::optional<VersionInForce> in_force(soci::session& s, Kind kind, const std::string& code, const std::string& date);
+  std::optional<VersionInForce> latest_published(soci::session& s, Kind kind, const std::string& code);
+  std::optional<RecordHeader> header(soci::session& s, Kind kind, const std::string& code);
+  // Every record of a kind with its version in force on `date` (records without one are left out).
+  std::vector<std::pair<RecordHeader, VersionInForce>> all_in_force(soci::session& s, Kind kind, const std::string& date);
+  // The effective guide of an implementation (README "GET /catalogue/{code}"), or nothing.
+  std::optional<json> effective_item(soci::session& s, const std::string& implementation_code, const std::string& date);
+  // The "全程网办" list in force: codes, and the published list version then in force (0: none yet).
+  std::vector<std::string> online_codes(soci::session& s, const std::string& date, int* version = nullptr);
+  json online_history(soci::session& s);
+
+  // ---- staff views ----
+  json list_records(const std::string& kind, const std::string& status, const std::string& text, int limit, int offset);
+  json record(Kind kind, const std::string& code);
+  json version(Kind kind, const std::string& code, int version);
+  json diff(Kind kind, const std::string& code, int version, std::optional<int> against);
+  json change_reports(const std::string& code, int limit);
+
+  // ---- lifecycle ----
+  json create(const Actor& actor, const RecordHeader& header, const std::string& effective_from, const json& fields);
+  json save_draft(const Actor& actor, Kind kind, const std::string& code, const std::string& effective_from, const json& fields);
+  void discard_draft(const Actor& actor, Kind kind, const std::string& code);
+  json submit(const Actor& actor, Kind kind, const std::string& code);
+  json approve(const Actor& actor, Kind kind, const std::string& code, int version, const std::string& note);
+  json reject(const Actor& actor, Kind kind, const std::string& code, int version, const std::string& note);
+  json retire(const Actor& actor, Kind kind, const std::string& code, const std::string& effective_from, const std::string& reason);
+
+  // ---- primitives shared with import ----
+  // Checks a record's fields against the rules; throws Problem 422 "items.invalid" naming each problem.
+  void check(soci::session& s, const RecordHeader& header, const json& fields, const std::string& at,
+             std::vector<FieldError>& out, const CatalogueView* view = nullptr);
+  // Writes `fields` as a new published version (version 0), or publishes the reviewed `version`;
+  // publishes the events, propagates a base entry's change and (unless told not to, for an import
+  // that does it once at the end) refreshes the online list.
+  void publish(soci::session& s, const Actor& actor, const RecordHeader& header, int version, const std::string& effective_from,
+               const json& fields, const std::string& origin, AuditQueue& audit, bool refresh_list = true);
+  void insert_record(soci::session& s, const RecordHeader& header, const std::string& name);
+  // Writes a new version of the "全程网办" list when the list as of `date` differs from the last one.
+  void refresh_online_list(soci::session& s, const std::string& date);
+  // The view of the rules over the database (published versions only).
+  std::unique_ptr<CatalogueView> view(soci::session& s);
+
+  // The draft or in-review version of a record, if any.
+  struct OpenVersion {
+    int version = 0;
+    std::string status, author_id;
+  };
+  std::optional<OpenVersion> open_version(soci::session& s, Kind kind, const std::string& code);
+
+ private:
+  int max_version(soci::session& s, Kind kind, const std::string& code);
+  void propagate(soci::session& s, const Actor& actor, const std::string& basic_code, int from_version, int to_version,
+                 const json& before, const json& after, const std::string& effective_from, AuditQueue& audit);
+
+  wangban::Context& ctx_;
+};
+
+// The display name of a record's fields (bundles and base entries carry "name"; an implementation
+// takes its base entry's).
+std::string display_name(const json& fields);
+
+}  // namespace items
