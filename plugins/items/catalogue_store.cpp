@@ -139,7 +139,7 @@ Actor actor_of(const wangban::Request& request) {
 
 std::string display_name(const json& fields) { return fields.is_object() ? fields.value("name", "") : ""; }
 
-CatalogueStore::CatalogueStore(wangban::Context& ctx) : ctx_(ctx) {}
+CatalogueStore::CatalogueStore(wangban::Context& ctx) : ctx_(ctx), files_(ctx) {}
 
 std::unique_ptr<CatalogueView> CatalogueStore::view(soci::session& s) { return std::make_unique<DatabaseView>(*this, s); }
 
@@ -482,6 +482,7 @@ void CatalogueStore::check(soci::session& s, const RecordHeader& h, const json& 
       break;
     case Kind::bundle: check_bundle(h.code, fields, *given, at, out); break;
   }
+  files_.check_references(s, fields, at, out);
 }
 
 void CatalogueStore::insert_record(soci::session& s, const RecordHeader& h, const std::string& name) {

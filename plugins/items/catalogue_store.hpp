@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "catalogue_rules.hpp"
+#include "item_files.hpp"
 
 namespace soci {
 class session;
@@ -61,6 +62,7 @@ class CatalogueStore {
   explicit CatalogueStore(wangban::Context& ctx);
 
   wangban::Context& context() { return ctx_; }
+  ItemFiles& files() { return files_; }
 
   // ---- reads ----
   json themes();
@@ -121,6 +123,7 @@ class CatalogueStore {
                  const json& before, const json& after, const std::string& effective_from, AuditQueue& audit);
 
   wangban::Context& ctx_;
+  ItemFiles files_;
 };
 
 // The display name of a record's fields (bundles and base entries carry "name"; an implementation

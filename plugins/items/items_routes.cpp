@@ -4,6 +4,8 @@
 
 #include <charconv>
 
+#include <openssl/evp.h>
+
 #include <soci/soci.h>
 
 #include <wangban/audit.hpp>
@@ -82,9 +84,25 @@ constexpr const char* kRejectSchema = R"json({"type":"object","required":["note"
   "properties":{"note":{"type":"string","minLength":1,"maxLength":2000}}})json";
 constexpr const char* kRetireSchema = R"json({"type":"object","required":["effective_from","reason"],"additionalProperties":false,
   "properties":{"effective_from":{"type":"string"},"reason":{"type":"string","minLength":1,"maxLength":2000}}})json";
+constexpr const char* kFileSchema = R"json({"type":"object","required":["name","content_base64"],"additionalProperties":false,
+  "properties":{"name":{"type":"string","minLength":1,"maxLength":200},"content_base64":{"type":"string","minLength":1}}})json";
 constexpr const char* kImportSchema = R"json({"type":"object","required":["format"],"additionalProperties":false,
   "properties":{"format":{"enum":["json","csv"]},"document":{"type":"object"},"text":{"type":"string"},
   "dry_run":{"type":"boolean"}}})json";
+
+std::string base64_decode(const std::string& text) {
+  std::string clean;
+  for (char c : text)
+    if (c != '\n' && c != '\r') clean += c;
+  if (clean.size() % 4 != 0) throw_invalid("items.invalid", "文件内容不是 Base64", {{"/content_base64", "长度不是 4 的倍数"}});
+  std::string out(clean.size() / 4 * 3, '\0');
+  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()), reinterpret_cast<const unsigned char*>(clean.data()),
+                          static_cast<int>(clean.size()));
+  if (n < 0) throw_invalid("items.invalid", "文件内容不是 Base64", {{"/content_base64", "含有 Base64 以外的字符"}});
+  std::size_t padding = clean.ends_with("==") ? 2 : clean.ends_with("=") ? 1 : 0;
+  out.resize(static_cast<std::size_t>(n) - padding);
+  return out;
+}
 
 // An import problem raised for the CSV's document, with its places turned into lines and columns.
 [[noreturn]] void rethrow_for_csv(const wangban::Problem& problem, const CsvCatalogue& csv) {
@@ -150,6 +168,8 @@ void add_routes(wangban::Context& ctx, CatalogueStore& store) {
                 return Response::json({{"version", version}, {"effective_from", effective}, {"date", date},
                                        {"implementation_codes", codes}, {"history", history}});
               }});
+  routes.add({"GET", "/files/{sm3}", pub, "已发布事项的空白表格、示例样表和结果样本", "", "",
+              [&store](const Request& req) { return store.files().download(req.param("sm3"), /*published_only=*/true); }});
   routes.add({"GET", "/bundles", pub, "一件事清单（当日有效）", "", "", [&store](const Request& req) {
                 auto s = store.context().database().session();
                 json out = json::array();
@@ -232,6 +252,16 @@ void add_routes(wangban::Context& ctx, CatalogueStore& store) {
                 return Response::json(store.retire(actor_of(req), parse_kind(req.param("kind")), req.param("code"),
                                                    body_text(req, "effective_from"), body_text(req, "reason")));
               }});
+  routes.add({"POST", "/admin/files", "items.read", "上传空白表格、示例样表或结果样本（PDF、OFD、Word、Excel、JPEG、PNG，20 MB 以内）",
+              kFileSchema, "", [&store](const Request& req) {
+                if (!req.principal().has("items.edit") && !req.principal().has("items.base.edit"))
+                  throw wangban::Problem::forbidden("items.forbidden", "没有编辑事项的权限（items.edit 或 items.base.edit）");
+                auto file = store.files().upload(actor_of(req), req.json()["name"], base64_decode(req.json()["content_base64"]));
+                store.context().audit().record(req, "item.file_uploaded", "file", file["sm3"]);
+                return Response::json(file, 201);
+              }});
+  routes.add({"GET", "/admin/files/{sm3}", "items.read", "下载上传的文件（含未发布的）", "", "",
+              [&store](const Request& req) { return store.files().download(req.param("sm3"), /*published_only=*/false); }});
   routes.add({"GET", "/admin/change-reports", "items.read", "基本目录变更传导到实施清单的变更报告", "", "", [&store](const Request& req) {
                 return Response::json(store.change_reports(req.query("code").value_or(""), int_query(req, "limit", 100, 1, 1000)));
               }});

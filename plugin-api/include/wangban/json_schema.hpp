@@ -27,7 +27,8 @@ struct SchemaError {
 class JsonSchema {
  public:
   static std::shared_ptr<const JsonSchema> compile(const std::string& text);
-  static std::shared_ptr<const JsonSchema> compile(const nlohmann::json& schema);
+  static std::shared_ptr<const JsonSchema> compile(const char* text) { return compile(std::string(text)); }
+  static std::shared_ptr<const JsonSchema> compile(const nlohmann::json& schema);  // a parsed schema
   ~JsonSchema();
   std::vector<SchemaError> validate(const nlohmann::json& document) const;
   // The schema as given.

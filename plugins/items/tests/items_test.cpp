@@ -473,3 +473,49 @@ TEST_CASE("items: export and import round-trip as JSON and CSV, all or nothing")
   auto editor = client_as(source.kernel, bearer_login(source.kernel, "clerk"));
   call(editor, "POST", "/api/items/admin/import", {{"format", "json"}, {"document", exported}}, 403);
 }
+
+TEST_CASE("items: blank forms and samples go to the blob store and are public once published") {
+  Platform p;
+  auto editor = client_as(p.kernel, bearer_login(p.kernel, "clerk"));
+  auto reviewer = client_as(p.kernel, bearer_login(p.kernel, "approver"));
+  auto anyone = p.kernel.client();
+  const std::string pdf = "%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
+  auto uploaded = call(editor, "POST", "/api/items/admin/files",
+                       {{"name", "医师执业注册申请表（空白）.pdf"}, {"content_base64", "JVBERi0xLjQKMSAwIG9iajw8Pj5lbmRvYmoKdHJhaWxlcjw8Pj4KJSVFT0YK"}}, 201);
+  const std::string sm3 = uploaded["sm3"];
+  CHECK(uploaded["media_type"] == "application/pdf");
+  CHECK(uploaded["size"] == pdf.size());
+  // Not a document we take, and not Base64 at all.
+  CHECK(call(editor, "POST", "/api/items/admin/files", {{"name", "x.exe"}, {"content_base64", "TVqQAAMAAAAEAAAA"}}, 422)["code"] == "items.invalid");
+  call(editor, "POST", "/api/items/admin/files", {{"name", "x.pdf"}, {"content_base64", "###"}}, 422);
+  call(reviewer, "POST", "/api/items/admin/files", {{"name", "x.pdf"}, {"content_base64", "JVBERi0x"}}, 403);
+
+  // Staff see it at once; the public only once a published version refers to it.
+  auto staff = editor.Get("/api/items/admin/files/" + sm3);
+  REQUIRE(staff);
+  CHECK(staff->status == 200);
+  CHECK(staff->body == pdf);
+  CHECK(staff->get_header_value("Content-Type") == "application/pdf");
+  CHECK(anyone.Get("/api/items/files/" + sm3)->status == 404);
+
+  const std::string basic = "0100400050", today = china_day();
+  json fields = published_fields(editor, "base", basic);
+  json unknown = fields;
+  unknown["materials"][0]["blank_form"] = std::string(64, 'a');
+  auto refused = call(editor, "PUT", "/api/items/admin/records/base/" + basic + "/draft", {{"effective_from", today}, {"fields", unknown}}, 422);
+  CHECK_MESSAGE(has_error_at(refused, "/fields/materials/0/blank_form", "没有上传"), errors_of(refused));
+  fields["materials"][0]["blank_form"] = sm3;
+  fields["materials"][0]["sample"] = sm3;
+  call(editor, "PUT", "/api/items/admin/records/base/" + basic + "/draft", {{"effective_from", today}, {"fields", fields}}, 200);
+  call(editor, "POST", "/api/items/admin/records/base/" + basic + "/submit", nullptr, 200);
+  CHECK(anyone.Get("/api/items/files/" + sm3)->status == 404);  // in review is not published
+  call(reviewer, "POST", "/api/items/admin/records/base/" + basic + "/versions/2/approve", json::object(), 200);
+  auto published = anyone.Get("/api/items/files/" + sm3);
+  REQUIRE(published);
+  CHECK(published->status == 200);
+  CHECK(published->body == pdf);
+  CHECK(published->get_header_value("Content-Disposition").find("filename*=UTF-8''") != std::string::npos);
+  // The guide of every implementation now names the file.
+  auto guide = get(anyone, "/api/items/catalogue/330106004010040005001");
+  CHECK(guide["fields"]["materials"][0]["blank_form"] == sm3);
+}
