@@ -173,6 +173,7 @@ ImportSummary import_catalogue(CatalogueStore& store, const Actor& actor, const 
     }
     store.check(s, p.header, p.fields, fields_at, errors, &view);
     if (auto existing = store.header(s, p.header.kind, p.header.code)) {
+      store.lock(s, p.header.kind, p.header.code);
       if (existing->basic_code != p.header.basic_code || existing->level != p.header.level ||
           existing->division_code != p.header.division_code || existing->department != p.header.department)
         errors.push_back({p.at, p.header.code + " 已在目录中，其基本编码、层级、行政区划或部门不能由导入改变"});

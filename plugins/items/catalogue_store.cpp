@@ -460,6 +460,13 @@ std::optional<CatalogueStore::OpenVersion> CatalogueStore::open_version(soci::se
   return o;
 }
 
+void CatalogueStore::lock(soci::session& s, Kind kind, const std::string& code) {
+  // SQLite's write transaction (BEGIN IMMEDIATE) already serialises writers; PostgreSQL locks the row.
+  if (ctx_.database().dialect() != wangban::Dialect::postgresql) return;
+  std::string k = kind_name(kind), found;
+  s << "SELECT code FROM items_records WHERE kind = :k AND code = :c FOR UPDATE", soci::use(k), soci::use(code), soci::into(found);
+}
+
 int CatalogueStore::max_version(soci::session& s, Kind kind, const std::string& code) {
   std::string k = kind_name(kind);
   int v = 0;
@@ -534,7 +541,11 @@ json CatalogueStore::create(const Actor& actor, const RecordHeader& given, const
   std::vector<FieldError> errors;
   check(*s, h, fields, "/fields", errors);
   if (!errors.empty()) throw_invalid("items.invalid", "事项内容不符合规则", errors);
-  insert_record(*s, h, record_name(*s, *this, h, fields));
+  try {
+    insert_record(*s, h, record_name(*s, *this, h, fields));
+  } catch (const soci::soci_error&) {  // created by someone else since the check above (PostgreSQL)
+    throw wangban::Problem::conflict("items.exists", std::string("目录中已有 ") + h.code + "，请编辑它的草稿");
+  }
   std::string k = kind_name(h.kind), text = fields.dump(), at = now_iso();
   *s << "INSERT INTO items_versions (kind, code, version, status, effective_from, fields, origin, author_id, author_name,"
         " created_at, updated_at) VALUES (:k, :c, 1, 'draft', :e, :f, 'console', :a, :an, :t, :t2)",
@@ -550,6 +561,7 @@ json CatalogueStore::save_draft(const Actor& actor, Kind kind, const std::string
   require_date(effective_from, "/effective_from", true);
   auto s = ctx_.database().session();
   wangban::WriteTransaction tx(*s, ctx_.database().dialect());
+  lock(*s, kind, code);
   auto h = header(*s, kind, code);
   if (!h) throw wangban::Problem::not_found("items.not_found", "目录中没有 " + code);
   std::string k = kind_name(kind), text = fields.dump(), at = now_iso(), retired;
@@ -583,6 +595,7 @@ json CatalogueStore::save_draft(const Actor& actor, Kind kind, const std::string
 void CatalogueStore::discard_draft(const Actor& actor, Kind kind, const std::string& code) {
   auto s = ctx_.database().session();
   wangban::WriteTransaction tx(*s, ctx_.database().dialect());
+  lock(*s, kind, code);
   auto open = open_version(*s, kind, code);
   if (!open || open->status != "draft")
     throw wangban::Problem::conflict("items.no_draft", code + " 没有可丢弃的草稿" + (open ? "（正在审核）" : ""));
@@ -597,6 +610,7 @@ void CatalogueStore::discard_draft(const Actor& actor, Kind kind, const std::str
 json CatalogueStore::submit(const Actor& actor, Kind kind, const std::string& code) {
   auto s = ctx_.database().session();
   wangban::WriteTransaction tx(*s, ctx_.database().dialect());
+  lock(*s, kind, code);
   auto open = open_version(*s, kind, code);
   if (!open || open->status != "draft") throw wangban::Problem::conflict("items.no_draft", code + " 没有待提交的草稿");
   std::string k = kind_name(kind), at = now_iso();
@@ -612,6 +626,7 @@ json CatalogueStore::approve(const Actor& actor, Kind kind, const std::string& c
   {
     auto s = ctx_.database().session();
     wangban::WriteTransaction tx(*s, ctx_.database().dialect());
+    lock(*s, kind, code);
     auto open = open_version(*s, kind, code);
     if (!open || open->version != version || open->status != "review")
       throw wangban::Problem::conflict("items.not_in_review", code + " 的第 " + std::to_string(version) + " 版不在待审核状态");
@@ -642,6 +657,7 @@ json CatalogueStore::approve(const Actor& actor, Kind kind, const std::string& c
 json CatalogueStore::reject(const Actor& actor, Kind kind, const std::string& code, int version, const std::string& note) {
   auto s = ctx_.database().session();
   wangban::WriteTransaction tx(*s, ctx_.database().dialect());
+  lock(*s, kind, code);
   auto open = open_version(*s, kind, code);
   if (!open || open->version != version || open->status != "review")
     throw wangban::Problem::conflict("items.not_in_review", code + " 的第 " + std::to_string(version) + " 版不在待审核状态");
@@ -660,6 +676,7 @@ json CatalogueStore::retire(const Actor& actor, Kind kind, const std::string& co
   {
     auto s = ctx_.database().session();
     wangban::WriteTransaction tx(*s, ctx_.database().dialect());
+    lock(*s, kind, code);
     auto h = header(*s, kind, code);
     if (!h) throw wangban::Problem::not_found("items.not_found", "目录中没有 " + code);
     std::string k = kind_name(kind), retired;

@@ -116,6 +116,8 @@ class CatalogueStore {
     std::string status, author_id;
   };
   std::optional<OpenVersion> open_version(soci::session& s, Kind kind, const std::string& code);
+  // Holds the record against concurrent changes until the transaction ends.
+  void lock(soci::session& s, Kind kind, const std::string& code);
 
  private:
   int max_version(soci::session& s, Kind kind, const std::string& code);

@@ -153,6 +153,13 @@ void add_routes(wangban::Context& ctx, CatalogueStore& store) {
                 if (!guide) throw wangban::Problem::not_found("items.not_found", "事项 " + req.param("code") + " 不存在，或在该日不在办理期内");
                 return Response::json(*guide);
               }});
+  routes.add({"POST", "/catalogue/{code}/check", pub, "用事项当日有效的申请表单检查一份申请（与办理时服务端的检查相同）", R"({"type":"object"})", "",
+              [&store](const Request& req) {
+                json errors = json::array();
+                for (auto& e : CatalogueContract(store).check_application(req.param("code"), req.body(), req.query("date").value_or("")))
+                  errors.push_back({{"pointer", e.pointer}, {"message", e.message}});
+                return Response::json({{"valid", errors.empty()}, {"errors", errors}});
+              }});
   routes.add({"GET", "/themes", pub, "服务主题", "", "", [&store](const Request&) { return Response::json({{"themes", store.themes()}}); }});
   routes.add({"GET", "/departments", pub, "实施部门", "", "",
               [&store](const Request&) { return Response::json({{"departments", store.departments()}}); }});

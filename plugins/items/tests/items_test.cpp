@@ -165,6 +165,11 @@ TEST_CASE("items: the demo catalogue loads with the embedded default and other p
   std::string pointers;
   for (auto& e : errors) pointers += e["pointer"].get<std::string>() + " ";
   CHECK(pointers.find("/mobile") != std::string::npos);
+  // The public check route gives the same verdict.
+  CHECK(call(c, "POST", "/api/items/catalogue/" + code + "/check", good, 200)["valid"] == true);
+  auto checked = call(c, "POST", "/api/items/catalogue/" + code + "/check", bad, 200);
+  CHECK(checked["valid"] == false);
+  CHECK(checked["errors"].size() == errors.size());
 
   // Unknown and out-of-date items.
   CHECK(get(c, "/api/items/catalogue/999999", 404)["code"] == "items.not_found");
