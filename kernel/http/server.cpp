@@ -80,6 +80,25 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     parser_->body_limit(server_.options.body_limit);
     parser_->header_limit(32 * 1024);
     beast::get_lowest_layer(stream_).expires_after(server_.options.idle_timeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+  }
+
+  // A client that sent "Expect: 100-continue" (curl does for bodies over 1 MB) waits for the
+  // interim answer before sending the body — a second, if none comes (RFC 9110 §10.1.1).
+  void on_header(beast::error_code ec) {
+    if (ec) return on_read(ec);
+    if (!parser_->is_done() && beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
+      continue_.emplace(http::status::continue_, 11);
+      return http::async_write(stream_, *continue_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+        if (ec) return self->close();
+        self->read_body();
+      });
+    }
+    read_body();
+  }
+
+  void read_body() {
     http::async_read(stream_, buffer_, *parser_,
                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
@@ -236,6 +255,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   std::string client_ip_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<http::response<http::empty_body>> continue_;
   http::response<http::string_body> response_;
   bool keep_alive_ = true;
   bool head_ = false;

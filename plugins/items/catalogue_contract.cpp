@@ -108,17 +108,12 @@ std::optional<c::ServiceItem> CatalogueContract::item(std::string_view implement
 json find_items(CatalogueStore& store, const c::ItemQuery& q) {
   std::string date = date_or_today(q.on_date);
   auto s = store.context().database().session();
-  std::map<std::string, json> bases;
-  for (auto& [h, v] : store.all_in_force(*s, Kind::base, date)) bases[h.code] = std::move(v.fields);
+  auto snapshot = store.snapshot(*s, date);
   std::map<std::string, std::string> department_names;
   for (auto& d : store.departments()) department_names[d["id"]] = d["name"];
-  auto online = store.online_codes(*s, date);
-  std::set<std::string> on(online.begin(), online.end());
   json matched = json::array();
-  for (auto& [h, v] : store.all_in_force(*s, Kind::implementation, date)) {
-    auto base = bases.find(h.basic_code);
-    if (base == bases.end()) continue;
-    const json& b = base->second;
+  for (auto& [h, v] : snapshot->implementations) {
+    const json& b = snapshot->bases.at(h.basic_code).fields;
     std::string name = text(b, "name"), audience = text(b, "audience");
     if (!q.text.empty() && name.find(q.text) == std::string::npos && h.code.find(q.text) == std::string::npos &&
         h.basic_code.find(q.text) == std::string::npos)
@@ -127,7 +122,7 @@ json find_items(CatalogueStore& store, const c::ItemQuery& q) {
     if (!q.department_id.empty() && h.department != q.department_id) continue;
     if (!q.audience.empty() && audience != q.audience && audience != "both") continue;
     if (!q.division_code.empty() && h.division_code != q.division_code) continue;
-    bool fully_online = on.count(h.code) > 0;
+    bool fully_online = std::binary_search(snapshot->online.begin(), snapshot->online.end(), h.code);
     if (q.fully_online_only && !fully_online) continue;
     matched.push_back({{"implementation_code", h.code},
                        {"basic_code", h.basic_code},

@@ -272,14 +272,14 @@ ImportSummary import_catalogue(CatalogueStore& store, const Actor& actor, const 
   for (auto& date : dates) store.refresh_online_list(s, date);
   if (online) {
     // The file's list must be what its records make the list on its date.
-    auto codes = store.online_codes(s, online->first, &summary.online_list_version);
+    auto codes = store.online_codes(s, online->first, &summary.online_list_version, /*cached=*/false);
     std::set<std::string> now(codes.begin(), codes.end());
     std::vector<FieldError> mismatch;
     for (auto& c : online->second)
       if (!now.count(c)) mismatch.push_back({"/online_list/implementation_codes", c + " 在 " + online->first + " 尚未生效，不能列入当日的全程网办清单"});
     if (!mismatch.empty()) throw_invalid("items.import_invalid", "全程网办清单与事项不一致，未导入任何内容", mismatch);
   } else {
-    store.online_codes(s, today(), &summary.online_list_version);
+    store.online_codes(s, today(), &summary.online_list_version, /*cached=*/false);
   }
   if (dry_run) return summary;  // the transaction rolls back
   tx.commit();
@@ -321,7 +321,7 @@ json export_catalogue(CatalogueStore& store) {
   std::string date;
   s << "SELECT effective_from FROM items_online_lists ORDER BY version DESC LIMIT 1", soci::into(date);
   if (s.got_data()) {
-    auto list = store.online_codes(s, date);
+    auto list = store.online_codes(s, date, nullptr, /*cached=*/false);
     document["online_list"] = {{"effective_from", date}, {"implementation_codes", list}};
   }
   return document;

@@ -243,7 +243,6 @@ std::optional<json> CatalogueStore::effective_item(soci::session& s, const std::
   std::string name, credit;
   s << "SELECT name, credit_code FROM items_departments WHERE id = :i", soci::use(h->department), soci::into(name), soci::into(credit);
   if (s.got_data()) department.update({{"name", name}, {"credit_code", credit}});
-  auto online = online_codes(s, date);
   return json{{"implementation_code", code},
               {"basic_code", h->basic_code},
               {"level", h->level},
@@ -252,16 +251,43 @@ std::optional<json> CatalogueStore::effective_item(soci::session& s, const std::
               {"base_version", base->version},
               {"implementation_version", local->version},
               {"effective_from", std::max(base->effective_from, local->effective_from)},
-              {"fully_online", std::find(online.begin(), online.end(), code) != online.end()},
+              {"fully_online", local->fields["online"].value("fully_online", false)},
               {"fields", fields}};
 }
 
-std::vector<std::string> CatalogueStore::online_codes(soci::session& s, const std::string& date, int* version) {
-  std::set<std::string> bases;
-  for (auto& [h, v] : all_in_force(s, Kind::base, date)) bases.insert(h.code);
-  std::vector<std::string> codes;
-  for (auto& [h, v] : all_in_force(s, Kind::implementation, date))
-    if (bases.count(h.basic_code) && v.fields["online"].value("fully_online", false)) codes.push_back(h.code);
+std::shared_ptr<const CatalogueStore::Snapshot> CatalogueStore::snapshot(soci::session& s, const std::string& date, bool cached) {
+  long long generation = 0;
+  if (cached) {
+    s << "SELECT generation FROM items_generation WHERE id = 1", soci::into(generation);
+    std::lock_guard lock(cache_mutex_);
+    if (generation != cache_generation_) {
+      cache_.clear();
+      cache_generation_ = generation;
+    }
+    if (auto it = cache_.find(date); it != cache_.end()) return it->second;
+  }
+  auto built = std::make_shared<Snapshot>();
+  for (auto& [h, v] : all_in_force(s, Kind::base, date)) built->bases.emplace(h.code, std::move(v));
+  for (auto& entry : all_in_force(s, Kind::implementation, date))
+    if (built->bases.count(entry.first.basic_code)) {
+      if (entry.second.fields["online"].value("fully_online", false)) built->online.push_back(entry.first.code);
+      built->implementations.push_back(std::move(entry));
+    }
+  std::sort(built->online.begin(), built->online.end());
+  if (cached) {
+    std::lock_guard lock(cache_mutex_);
+    if (generation == cache_generation_) {
+      if (cache_.size() >= 8) cache_.erase(cache_.begin());  // a few days at most are asked for at once
+      cache_[date] = built;
+    }
+  }
+  return built;
+}
+
+void CatalogueStore::bump_generation(soci::session& s) { s << "UPDATE items_generation SET generation = generation + 1 WHERE id = 1"; }
+
+std::vector<std::string> CatalogueStore::online_codes(soci::session& s, const std::string& date, int* version, bool cached) {
+  std::vector<std::string> codes = snapshot(s, date, cached)->online;
   if (version) {
     *version = 0;
     soci::indicator ind = soci::i_null;
@@ -283,8 +309,7 @@ json CatalogueStore::online_history(soci::session& s) {
 }
 
 void CatalogueStore::refresh_online_list(soci::session& s, const std::string& date) {
-  auto now = online_codes(s, date);
-  std::sort(now.begin(), now.end());
+  auto now = online_codes(s, date, nullptr, /*cached=*/false);
   int last = 0;
   soci::indicator ind = soci::i_null;
   s << "SELECT MAX(version) FROM items_online_lists", soci::into(last, ind);
@@ -688,6 +713,7 @@ json CatalogueStore::retire(const Actor& actor, Kind kind, const std::string& co
       throw wangban::Problem::conflict("items.in_review", code + " 有正在审核的版本，请先审核完毕再停用");
     *s << "UPDATE items_records SET retired_from = :e, retired_reason = :r WHERE kind = :k AND code = :c", soci::use(effective_from),
         soci::use(reason), soci::use(k), soci::use(code);
+    bump_generation(*s);
     ctx_.events().publish(*s, "item.retired", {{"kind", k}, {"code", code}, {"effective_from", effective_from}, {"reason", reason}});
     if (kind != Kind::bundle) refresh_online_list(*s, effective_from);
     tx.commit();
@@ -716,6 +742,7 @@ void CatalogueStore::publish(soci::session& s, const Actor& actor, const RecordH
   std::string name = record_name(s, *this, h, fields);
   s << "UPDATE items_records SET name = :n WHERE kind = :k AND code = :c", soci::use(name), soci::use(k), soci::use(h.code);
   ctx_.events().publish(s, "item.published", {{"kind", k}, {"code", h.code}, {"version", version}, {"effective_from", effective_from}});
+  bump_generation(s);
   if (actor.request) {
     const wangban::Request* request = actor.request;
     std::string code = h.code;

@@ -6,6 +6,9 @@
 #pragma once
 
 #include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -75,8 +78,19 @@ class CatalogueStore {
   std::vector<std::pair<RecordHeader, VersionInForce>> all_in_force(soci::session& s, Kind kind, const std::string& date);
   // The effective guide of an implementation (README "GET /catalogue/{code}"), or nothing.
   std::optional<json> effective_item(soci::session& s, const std::string& implementation_code, const std::string& date);
+  // Every base entry and implementation in force on a day, parsed once: reads share it until the
+  // catalogue's generation changes (any node's publication, retirement or import). `cached` false
+  // (inside a write transaction): built from what this transaction sees, and not kept.
+  struct Snapshot {
+    std::map<std::string, VersionInForce> bases;  // by basic code
+    std::vector<std::pair<RecordHeader, VersionInForce>> implementations;
+    std::vector<std::string> online;  // implementations on the "全程网办" list, sorted
+  };
+  std::shared_ptr<const Snapshot> snapshot(soci::session& s, const std::string& date, bool cached = true);
   // The "全程网办" list in force: codes, and the published list version then in force (0: none yet).
-  std::vector<std::string> online_codes(soci::session& s, const std::string& date, int* version = nullptr);
+  std::vector<std::string> online_codes(soci::session& s, const std::string& date, int* version = nullptr, bool cached = true);
+  // Marks a change to what is in force, in the writing transaction.
+  void bump_generation(soci::session& s);
   json online_history(soci::session& s);
 
   // ---- staff views ----
@@ -126,6 +140,9 @@ class CatalogueStore {
 
   wangban::Context& ctx_;
   ItemFiles files_;
+  std::mutex cache_mutex_;
+  long long cache_generation_ = -1;
+  std::map<std::string, std::shared_ptr<const Snapshot>> cache_;  // by date
 };
 
 // The display name of a record's fields (bundles and base entries carry "name"; an implementation

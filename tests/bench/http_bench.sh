@@ -5,7 +5,9 @@
 # route through the whole middleware: routing, request id, worker pool, plugin gate,
 # metrics, security headers), at 64 and 512 keep-alive connections: requests/s, p99,
 # errors, and the time a fresh client waits for one request during the load. Then the
-# kernel's cold start with every bundled plugin and its idle resident memory.
+# kernel's cold start with every bundled plugin and its idle resident memory (a first start on an
+# empty database also loads the demo data, the items plugin's demo catalogue among it). Then the
+# items plugin: a guide beside nginx, and the whole catalogue's export and dry-run import.
 set -euo pipefail
 build=$(cd "$1" && pwd)
 secs=${2:-10}
@@ -73,6 +75,8 @@ kernel_port=$port
 
 # --- nginx serving the same bytes ---
 curl -fs "http://127.0.0.1:$kernel_port/api/greeting/hello" >"$work/hello.json"
+guide_path=/api/items/catalogue/330106004200040000101
+curl -fs "http://127.0.0.1:$kernel_port$guide_path" >"$work/guide.json"
 nginx_port=$(free_port)
 mkdir -p "$work/nginx"
 cat >"$work/nginx/nginx.conf" <<NGINX
@@ -87,6 +91,7 @@ http {
   server {
     listen 127.0.0.1:$nginx_port reuseport;
     location = /hello.json { root $work; default_type application/json; }
+    location = /guide.json { root $work; default_type application/json; }
   }
 }
 NGINX
@@ -124,6 +129,21 @@ for conns in 64 512; do
   # A blocking route: a SQLite read on the worker pool (demo greeting 1), for comparison.
   load kernel-db "http://127.0.0.1:$kernel_port/api/greeting/greetings/1" "$conns"
 done
+# The items plugin: one guide (办事指南) assembled from the base entry's and the implementation's
+# versions in force, beside nginx serving the same bytes.
+load nginx-guide "http://127.0.0.1:$nginx_port/guide.json" 64
+load items-guide "http://127.0.0.1:$kernel_port$guide_path" 64
+token=$(head -n 1 "$work/var-start-5/admin-token")
+t0=$(date +%s%N)
+curl -fs -H "Authorization: Bearer $token" "http://127.0.0.1:$kernel_port/api/items/admin/export?format=json" >"$work/catalogue.json"
+export_ms=$(ms_since "$t0")
+printf '{"format":"json","dry_run":true,"document":' >"$work/import.json"
+cat "$work/catalogue.json" >>"$work/import.json"
+printf '}' >>"$work/import.json"
+t0=$(date +%s%N)
+curl -fs -H "Authorization: Bearer $token" -H "Content-Type: application/json" --data-binary @"$work/import.json" \
+  "http://127.0.0.1:$kernel_port/api/items/admin/import" >/dev/null
+import_ms=$(ms_since "$t0")
 loaded_rss_kb=$(awk '/VmRSS/{print $2}' "/proc/$kernel_pid/status")
 
 echo
@@ -140,5 +160,6 @@ for conns in 64 512; do
   k=$(printf '%s\n' "${results[@]}" | awk -F'|' -v c="$conns" '$1=="kernel"&&$2==c{print $3}')
   echo "kernel/nginx at $conns connections: $(awk -v k="$k" -v n="$n" 'BEGIN{printf "%.0f%%", 100*k/n}') (target at 64: >= 50%)"
 done
+echo "items: guide $(wc -c <"$work/guide.json") bytes (nginx-guide: the same bytes as a file); whole catalogue ($(wc -c <"$work/catalogue.json") bytes, $(grep -o '"implementation_code"' "$work/catalogue.json" | wc -l) implementations): export ${export_ms} ms, dry-run import (every rule checked, written, rolled back) ${import_ms} ms"
 echo "cold start with all bundled plugins ($plugins) to /readyz: median ${median_start} ms (runs: $sorted; target < 300 ms)"
 echo "idle RSS: $((idle_rss_kb / 1024)) MB (target < 60 MB); after the loads: $((loaded_rss_kb / 1024)) MB"

@@ -1,6 +1,12 @@
 // The request pipeline: every kind of bad input gets a clear problem+json answer with a
 // stable code, a failing handler does not take the server down, and every response
 // carries the request id and the security headers.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "support.hpp"
 
 using namespace wbtest;
@@ -49,6 +55,45 @@ TEST_CASE("a body over the limit is 413, a wrong content type 415, a schema viol
   REQUIRE(good);
   CHECK(good->status == 200);
   CHECK(json::parse(good->body)["n"] == 7);
+}
+
+TEST_CASE("a client that expects 100-continue gets it before sending the body, and no 100 for a body over the limit") {
+  ProbeKernel p;
+  // Raw HTTP/1.1 over a socket: the headers first, then wait for the interim answer.
+  auto exchange = [&](const std::string& body, bool send_body) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(p.k.port()));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    std::string head = "POST /api/probe/echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nExpect: 100-continue\r\n"
+                       "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n";
+    REQUIRE(::send(fd, head.data(), head.size(), 0) == static_cast<ssize_t>(head.size()));
+    auto read_some = [&] {
+      pollfd pfd{fd, POLLIN, 0};
+      std::string got;
+      if (::poll(&pfd, 1, 5000) <= 0) return got;
+      char buf[4096];
+      ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+      if (n > 0) got.assign(buf, static_cast<std::size_t>(n));
+      return got;
+    };
+    std::string first = read_some();
+    std::string rest;
+    if (send_body) {
+      ::send(fd, body.data(), body.size(), 0);
+      for (std::string more; !(more = read_some()).empty();) rest += more;
+    }
+    ::close(fd);
+    return std::make_pair(first, rest);
+  };
+  auto [interim, final_answer] = exchange(R"({"n": 5})", true);
+  CHECK(interim.rfind("HTTP/1.1 100 Continue\r\n", 0) == 0);
+  CHECK((interim + final_answer).find("HTTP/1.1 200 OK") != std::string::npos);
+  auto [refused, nothing] = exchange(std::string(4096, ' '), false);
+  CHECK(refused.rfind("HTTP/1.1 413", 0) == 0);
 }
 
 TEST_CASE("unknown routes are 404 and a wrong method is 405, both as problems") {

@@ -183,7 +183,7 @@ TEST_CASE("items: four-level inheritance, propagation with change reports, versi
   auto admin = p.kernel.client(true);
   auto editor = client_as(p.kernel, bearer_login(p.kernel, "clerk"));      // 张三: items.edit, items.base.edit
   auto reviewer = client_as(p.kernel, bearer_login(p.kernel, "approver"));  // 李四: items.review
-  const std::string basic = "0100400049";                                // 医师执业注册: province, city, county
+  const std::string basic = "0100400049";  // 医师执业注册: province, city and two counties
   const std::string today = china_day(), tomorrow = china_day(1);
 
   // A national implementation joins the province, city and county ones: four levels of one base entry.
@@ -194,6 +194,7 @@ TEST_CASE("items: four-level inheritance, propagation with change reports, versi
     if (d["level"] == "national" && (department.is_null() || d["name"].get<std::string>().find("卫生") != std::string::npos)) department = d;
   REQUIRE(!department.is_null());
   std::string national_department = department["id"];
+  CHECK(get(admin, "/api/items/catalogue?q=" + basic)["total"] == 4);  // read (and cached) before the change
   json fields = province;
   fields["exercise_level"] = "1";
   fields["body"] = {{"name", department["name"]}, {"credit_code", department["credit_code"]}, {"nature", "1"}};
@@ -208,6 +209,7 @@ TEST_CASE("items: four-level inheritance, propagation with change reports, versi
   // here, but 张三 lacks items.review altogether).
   call(editor, "POST", "/api/items/admin/records/implementation/" + national + "/versions/1/approve", json::object(), 403);
   call(reviewer, "POST", "/api/items/admin/records/implementation/" + national + "/versions/1/approve", json::object(), 200);
+  CHECK(get(admin, "/api/items/catalogue?q=" + basic)["total"] == 5);  // the publication is seen at once
   std::vector<std::string> codes = {national, "330000004010040004901", "330100004010040004901", "330106004010040004901",
                                     "330102004010040004901"};
   std::set<std::string> levels;
