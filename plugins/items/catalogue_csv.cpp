@@ -38,6 +38,7 @@ constexpr Column kColumns[] = {
     {"local_materials", Cell::json},  {"form_schema", Cell::json},
     {"faq", Cell::json},              {"members", Cell::json},
     {"form", Cell::json},             {"implementation_codes", Cell::json},
+    {"retired_from", Cell::nullable_text}, {"retired_reason", Cell::nullable_text},
 };
 
 Cell cell_of(const std::string& key) {
@@ -59,10 +60,13 @@ const std::vector<RowKind>& row_kinds() {
   static const std::vector<RowKind> kinds = {
       {"department", "departments", "id", {"name", "credit_code", "division_code", "level", "parent"}, {}},
       {"theme", "themes", "code", {"name", "audience"}, {}},
-      {"base_item", "base_items", "basic_code", {"effective_from"}, {std::begin(kUnifiedFields), std::end(kUnifiedFields)}},
+      {"base_item", "base_items", "basic_code", {"effective_from", "retired_from", "retired_reason"},
+       {std::begin(kUnifiedFields), std::end(kUnifiedFields)}},
       {"implementation", "implementations", "implementation_code",
-       {"basic_code", "level", "division_code", "department", "effective_from"}, {std::begin(kLocalFields), std::end(kLocalFields)}},
-      {"bundle", "bundles", "bundle_code", {"effective_from", "name", "theme", "audience", "members", "form", "materials"}, {}},
+       {"basic_code", "level", "division_code", "department", "effective_from", "retired_from", "retired_reason"},
+       {std::begin(kLocalFields), std::end(kLocalFields)}},
+      {"bundle", "bundles", "bundle_code",
+       {"effective_from", "name", "theme", "audience", "members", "form", "materials", "retired_from", "retired_reason"}, {}},
       {"online_list", "", "", {"effective_from", "implementation_codes"}, {}},
   };
   return kinds;
@@ -201,7 +205,10 @@ CsvCatalogue catalogue_from_csv(std::string_view text) {
       const std::string& cell = values[key];
       switch (cell_of(key)) {
         case Cell::text: into[key] = cell; break;
-        case Cell::nullable_text: into[key] = cell.empty() ? json(nullptr) : json(cell); break;
+        case Cell::nullable_text:
+          if (!cell.empty()) into[key] = cell;
+          else if (key == "parent") into[key] = nullptr;  // a department without a parent says so
+          break;
         case Cell::json:
           if (cell.empty()) break;
           try {

@@ -29,12 +29,18 @@ class ImportView final : public CatalogueView {
     if (auto it = bases.find(code); it != bases.end()) return it->second;
     return db_->base_fields(code);
   }
+  std::string base_effective_from(const std::string& code) const override {
+    if (auto it = base_dates.find(code); it != base_dates.end()) return it->second;
+    return db_->base_effective_from(code);
+  }
   std::optional<Implementation> implementation(const std::string& code) const override {
     if (auto it = implementations.find(code); it != implementations.end()) return it->second;
     return db_->implementation(code);
   }
   std::set<std::string> themes;
   std::map<std::string, json> departments, bases;
+  std::map<std::string, std::string> base_dates;
+  std::map<std::string, std::string> retired;  // implementation code -> retired_from
   std::map<std::string, Implementation> implementations;
 
  private:
@@ -60,6 +66,9 @@ bool has_header(const json& record, std::initializer_list<const char*> keys, con
     }
   if (record.contains("effective_from") && record["effective_from"].is_string() && !valid_date(record["effective_from"]))
     errors.push_back({at + "/effective_from", "生效日期须为 YYYY-MM-DD 格式的真实日期"}), ok = false;
+  if (record.contains("retired_from") && !record["retired_from"].is_null() &&
+      (!record["retired_from"].is_string() || !valid_date(record["retired_from"])))
+    errors.push_back({at + "/retired_from", "停用日期须为 YYYY-MM-DD 格式的真实日期"}), ok = false;
   return ok;
 }
 
@@ -76,16 +85,17 @@ const json& list_of(const json& document, const char* key, const std::string& at
 // A bundle's fields: the bundle object without its code and date.
 json bundle_fields(const json& bundle) {
   json fields = bundle;
-  fields.erase("bundle_code");
-  fields.erase("effective_from");
+  for (const char* header : {"bundle_code", "effective_from", "retired_from", "retired_reason"}) fields.erase(header);
   return fields;
 }
 
 }  // namespace
 
 json ImportSummary::to_json() const {
+  json problems = json::array();
+  for (auto& p : propagated) problems.push_back({{"at", p.at}, {"pointer", p.at}, {"message", p.message}});
   return {{"created", created}, {"updated", updated}, {"unchanged", unchanged}, {"departments", departments},
-          {"themes", themes}, {"online_list_version", online_list_version}};
+          {"themes", themes}, {"online_list_version", online_list_version}, {"propagated_problems", problems}};
 }
 
 ImportSummary import_catalogue(CatalogueStore& store, const Actor& actor, const json& document, bool dry_run) {
@@ -97,6 +107,7 @@ ImportSummary import_catalogue(CatalogueStore& store, const Actor& actor, const 
   if (!document.is_object() || str(document, "format") != kFormat)
     throw_invalid("items.import_invalid", "导入文件格式不对", {{"/format", std::string("format 应为 ") + kFormat}});
   ImportView view(store.view(s));
+  ImportSummary summary;
 
   // Check: departments and themes first (the records refer to them), then the records in order.
   const json& departments = list_of(document, "departments", "/", errors);
@@ -121,6 +132,13 @@ ImportSummary import_catalogue(CatalogueStore& store, const Actor& actor, const 
     RecordHeader header;
     std::string effective_from, at;
     json fields;
+    std::string retired_from, retired_reason;  // "" when in force
+  };
+  auto retirement = [](const json& record) {
+    std::pair<std::string, std::string> r;
+    if (record.contains("retired_from") && record["retired_from"].is_string()) r.first = record["retired_from"];
+    if (record.contains("retired_reason") && record["retired_reason"].is_string()) r.second = record["retired_reason"];
+    return r;
   };
   std::vector<Pending> records;
   const json& bases = list_of(document, "base_items", "/", errors);
@@ -134,7 +152,9 @@ ImportSummary import_catalogue(CatalogueStore& store, const Actor& actor, const 
     }
     json fields = bases[i].value("fields", json());
     view.bases[code] = fields;
-    records.push_back({{Kind::base, code, code, "national", "100000", ""}, bases[i]["effective_from"], at, fields});
+    view.base_dates[code] = bases[i]["effective_from"];
+    auto [retired, reason] = retirement(bases[i]);
+    records.push_back({{Kind::base, code, code, "national", "100000", ""}, bases[i]["effective_from"], at, fields, retired, reason});
   }
   const json& implementations = list_of(document, "implementations", "/", errors);
   for (std::size_t i = 0; i < implementations.size(); ++i) {
@@ -149,8 +169,10 @@ ImportSummary import_catalogue(CatalogueStore& store, const Actor& actor, const 
     }
     json fields = r.value("fields", json());
     view.implementations[code] = {r["basic_code"], fields};
+    auto [retired, reason] = retirement(r);
+    if (!retired.empty()) view.retired[code] = retired;
     records.push_back({{Kind::implementation, code, r["basic_code"], r["level"], r["division_code"], r["department"]},
-                       r["effective_from"], at, fields});
+                       r["effective_from"], at, fields, retired, reason});
   }
   const json& bundles = list_of(document, "bundles", "/", errors);
   std::set<std::string> bundle_codes;
@@ -162,7 +184,9 @@ ImportSummary import_catalogue(CatalogueStore& store, const Actor& actor, const 
       errors.push_back({at + "/bundle_code", "一件事编码 " + code + " 重复"});
       continue;
     }
-    records.push_back({{Kind::bundle, code, "", "county", "000000", ""}, bundles[i]["effective_from"], at, bundle_fields(bundles[i])});
+    auto [retired, reason] = retirement(bundles[i]);
+    records.push_back({{Kind::bundle, code, "", "county", "000000", ""}, bundles[i]["effective_from"], at, bundle_fields(bundles[i]),
+                       retired, reason});
   }
   for (auto& p : records) {
     // The file's bundles have their fields at the top of the object; the others under "fields".
@@ -171,7 +195,7 @@ ImportSummary import_catalogue(CatalogueStore& store, const Actor& actor, const 
       errors.push_back({fields_at, "缺少 fields（应为对象）"});
       continue;
     }
-    store.check(s, p.header, p.fields, fields_at, errors, &view);
+    store.check(s, p.header, p.fields, fields_at, errors, &view, &summary.propagated, p.effective_from);
     if (auto existing = store.header(s, p.header.kind, p.header.code)) {
       store.lock(s, p.header.kind, p.header.code);
       if (existing->basic_code != p.header.basic_code || existing->level != p.header.level ||
@@ -201,8 +225,11 @@ ImportSummary import_catalogue(CatalogueStore& store, const Actor& actor, const 
         codes.insert(c.get<std::string>());
       }
       // The tag lives on the implementation (online.fully_online): the list must agree with it.
+      std::string list_date = list["effective_from"];
       for (auto& [code, implementation] : view.implementations) {
-        bool tagged = implementation.fields.is_object() && implementation.fields.value("online", json::object()).value("fully_online", false);
+        auto gone = view.retired.find(code);
+        bool tagged = implementation.fields.is_object() && implementation.fields.value("online", json::object()).value("fully_online", false) &&
+                      (gone == view.retired.end() || gone->second > list_date);
         if (tagged != static_cast<bool>(codes.count(code)))
           errors.push_back({"/online_list/implementation_codes",
                             code + (tagged ? " 标为全程网办（online.fully_online），但不在全程网办清单中"
@@ -219,7 +246,6 @@ ImportSummary import_catalogue(CatalogueStore& store, const Actor& actor, const 
   }
 
   // Write.
-  ImportSummary summary;
   for (std::size_t i = 0; i < departments.size(); ++i) {
     const json& d = departments[i];
     std::string id = d["id"], name = d["name"], credit = d["credit_code"], division = d["division_code"], level = d["level"],
@@ -257,16 +283,19 @@ ImportSummary import_catalogue(CatalogueStore& store, const Actor& actor, const 
     auto latest = store.latest_published(s, p.header.kind, p.header.code);
     if (latest && latest->fields == p.fields && latest->effective_from == p.effective_from) {
       ++summary.unchanged;
-      continue;
-    }
-    if (!store.header(s, p.header.kind, p.header.code)) {
-      store.insert_record(s, p.header, display_name(p.fields));
-      ++summary.created;
     } else {
-      ++summary.updated;
+      if (!store.header(s, p.header.kind, p.header.code)) {
+        store.insert_record(s, p.header, display_name(p.fields));
+        ++summary.created;
+      } else {
+        ++summary.updated;
+      }
+      store.publish(s, actor, p.header, 0, p.effective_from, p.fields, "import", audit, /*refresh_list=*/false);
+      if (p.header.kind != Kind::bundle) dates.insert(p.effective_from);
     }
-    store.publish(s, actor, p.header, 0, p.effective_from, p.fields, "import", audit, /*refresh_list=*/false);
-    if (p.header.kind != Kind::bundle) dates.insert(p.effective_from);
+    if (!p.retired_from.empty() && store.retire_as_imported(s, p.header, p.retired_from, p.retired_reason) &&
+        p.header.kind != Kind::bundle)
+      dates.insert(p.retired_from);
   }
   if (online) dates.insert(online->first);
   for (auto& date : dates) store.refresh_online_list(s, date);
@@ -306,17 +335,21 @@ json export_catalogue(CatalogueStore& store) {
     auto v = store.latest_published(s, kind, code);
     if (!v) continue;
     auto h = store.header(s, kind, code);
+    json record;
     if (kind == Kind::base) {
-      document["base_items"].push_back({{"basic_code", code}, {"effective_from", v->effective_from}, {"fields", v->fields}});
+      record = {{"basic_code", code}, {"effective_from", v->effective_from}, {"fields", v->fields}};
     } else if (kind == Kind::implementation) {
-      document["implementations"].push_back({{"implementation_code", code}, {"basic_code", h->basic_code}, {"level", h->level},
-                                             {"division_code", h->division_code}, {"department", h->department},
-                                             {"effective_from", v->effective_from}, {"fields", v->fields}});
+      record = {{"implementation_code", code}, {"basic_code", h->basic_code}, {"level", h->level}, {"division_code", h->division_code},
+                {"department", h->department}, {"effective_from", v->effective_from}, {"fields", v->fields}};
     } else {
-      json bundle = {{"bundle_code", code}, {"effective_from", v->effective_from}};
-      bundle.update(v->fields);
-      document["bundles"].push_back(std::move(bundle));
+      record = {{"bundle_code", code}, {"effective_from", v->effective_from}};
+      record.update(v->fields);
     }
+    if (!h->retired_from.empty()) {
+      record["retired_from"] = h->retired_from;
+      record["retired_reason"] = h->retired_reason;
+    }
+    document[kind == Kind::base ? "base_items" : kind == Kind::implementation ? "implementations" : "bundles"].push_back(std::move(record));
   }
   std::string date;
   s << "SELECT effective_from FROM items_online_lists ORDER BY version DESC LIMIT 1", soci::into(date);

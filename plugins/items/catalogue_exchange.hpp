@@ -18,6 +18,9 @@ namespace items {
 
 struct ImportSummary {
   int created = 0, updated = 0, unchanged = 0, departments = 0, themes = 0, online_list_version = 0;
+  // Problems a base entry's later change brought into implementations (as in a change report):
+  // carried, not refused, so a catalogue in that state exports and imports again.
+  std::vector<FieldError> propagated;
   json to_json() const;
 };
 

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdio>
 #include <map>
+#include <regex>
 #include <set>
 
 #include <wangban/identifiers.hpp>
@@ -131,21 +132,67 @@ const json& field_labels() {
       {"handling_forms", "办理形式"}, {"online", "网上办理"}, {"address", "办理地点"}, {"hours", "办理时间"},
       {"consultation", "咨询方式"}, {"complaint", "监督投诉方式"}, {"process", "办理流程"},
       {"local_materials", "本地材料"}, {"form_schema", "申请表单"}, {"faq", "常见问题"}, {"archive", "归档规则"},
-      {"members", "成员事项"}, {"form", "合并表单"}, {"theme", "主题"}, {"credit_code", "统一社会信用代码"},
+      {"members", "成员事项"}, {"fields", "事项要素"}, {"form", "合并表单"}, {"theme", "主题"}, {"credit_code", "统一社会信用代码"},
       {"division_code", "行政区划代码"}, {"level", "层级"}, {"retention", "保管期限"},
       {"use_permission", "利用权限"}, {"storage_term", "存储期限"}, {"kind", "材料类别"}, {"routing", "流转环节"}};
   return labels;
 }
 
+// The field a pointer names, in Chinese: "name" under "result" is the result's name, not the item's.
 std::string label_of(const std::string& pointer) {
-  std::string last = pointer.substr(pointer.rfind('/') + 1);
-  // a list element: name its list
-  if (!last.empty() && std::all_of(last.begin(), last.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    auto before = pointer.substr(0, pointer.rfind('/'));
-    last = before.substr(before.rfind('/') + 1);
+  std::vector<std::string> parts;
+  for (std::size_t at = 0; at < pointer.size();) {
+    std::size_t next = pointer.find('/', at + 1);
+    parts.push_back(pointer.substr(at + 1, next == std::string::npos ? std::string::npos : next - at - 1));
+    at = next == std::string::npos ? pointer.size() : next;
   }
+  auto is_index = [](const std::string& p) {
+    return !p.empty() && std::all_of(p.begin(), p.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  std::string last, parent;  // the last two names, list indexes skipped
+  for (auto& p : parts)
+    if (!is_index(p)) {
+      parent = last;
+      last = p;
+    }
+  static const std::map<std::string, std::string> in_context = {
+      {"result/name", "结果名称"}, {"result/kind", "结果类型"}, {"result/sample", "结果样本"},
+      {"result/certificate_type", "结果证照类型"}, {"body/name", "实施主体名称"}, {"body/credit_code", "实施主体代码"},
+      {"body/nature", "实施主体性质"}, {"materials/name", "材料名称"}, {"local_materials/name", "材料名称"},
+      {"items/name", "收费项目名称"}, {"items/amount_yuan", "收费金额"}, {"items/basis", "收费依据"},
+      {"process/step", "环节名称"}, {"process/description", "环节说明"}, {"process/limit_days", "环节时限"},
+      {"statutory_limit/value", "法定办结时限"}, {"statutory_limit/unit", "法定办结时限单位"},
+      {"promised_limit/value", "承诺办结时限"}, {"promised_limit/unit", "承诺办结时限单位"},
+      {"legal_basis/title", "设定依据名称"}, {"legal_basis/article", "设定依据条款"},
+      {"online/url", "网办地址"}, {"online/fully_online", "是否全程网办"}, {"members/department", "成员事项的办理部门"},
+      {"members/implementation_code", "成员事项实施编码"}};
+  if (auto it = in_context.find(parent + "/" + last); it != in_context.end()) return it->second + "（" + last + "）";
   auto it = field_labels().find(last);
   return it != field_labels().end() ? it->get<std::string>() + "（" + last + "）" : last;
+}
+
+// valijson's messages in Chinese, for the ones our shapes produce; others pass through.
+std::string chinese(const std::string& message) {
+  static const std::vector<std::pair<std::regex, std::string>> rules = [] {
+    std::vector<std::pair<std::regex, std::string>> r;
+    r.emplace_back(std::regex(R"(Missing required property '(.*)'\.)"), "缺少必填项 $1");
+    r.emplace_back(std::regex(R"(Object contains a property that could not be validated using 'properties' or 'additionalProperties' constraints: '(.*)'\.)"),
+                   "不认识的字段 $1");
+    r.emplace_back(std::regex(R"(Value type not permitted by 'type' constraint\.)"), "类型不对");
+    r.emplace_back(std::regex(R"(Failed to match against any enum values\.)"), "取值不在允许的范围内");
+    r.emplace_back(std::regex(R"(Array should contain no fewer than (\d+) elements\.)"), "至少应有 $1 项");
+    r.emplace_back(std::regex(R"(Array should contain no more than (\d+) elements\.)"), "至多 $1 项");
+    r.emplace_back(std::regex(R"(String should be no fewer than (\d+) characters in length\.)"), "至少 $1 个字符");
+    r.emplace_back(std::regex(R"(String should be no more than (\d+) characters in length\.)"), "至多 $1 个字符");
+    r.emplace_back(std::regex(R"(Failed to match regex specified by 'pattern' constraint\.)"), "格式不对");
+    r.emplace_back(std::regex(R"(Expected number greater than or equal to (-?[0-9]+)(\.0+)?)"), "不能小于 $1");
+    r.emplace_back(std::regex(R"(Expected number less than or equal to (-?[0-9]+)(\.0+)?)"), "不能大于 $1");
+    r.emplace_back(std::regex(R"(Elements of array expected to be unique\.)"), "不能有重复项");
+    return r;
+  }();
+  for (auto& [pattern, text] : rules)
+    if (std::regex_match(message, pattern)) return std::regex_replace(message, pattern, text);
+  return message;
 }
 
 std::string escape_pointer(const std::string& key) {
@@ -165,11 +212,21 @@ const wangban::JsonSchema& shape(const char* name) {
   return *compiled.at(name);
 }
 
-// The schema's complaints, each named by its field.
+// The schema's complaints, each named by its field. valijson also reports every enclosing value
+// ("failed to validate against the schema of property X"): only the innermost complaints are kept.
 void check_shape(const char* name, const json& value, const std::string& at, std::vector<FieldError>& out) {
-  for (auto& e : shape(name).validate(value)) {
+  auto errors = shape(name).validate(value);
+  auto explained_below = [&](const wangban::SchemaError& e) {
+    return std::any_of(errors.begin(), errors.end(), [&](const wangban::SchemaError& other) {
+      bool deeper = other.pointer.size() > e.pointer.size() && other.pointer.starts_with(e.pointer + "/");
+      bool same_place_concrete = other.pointer == e.pointer && !other.message.starts_with("Failed to validate");
+      return deeper || (e.message.starts_with("Failed to validate") && same_place_concrete);
+    });
+  };
+  for (auto& e : errors) {
+    if (explained_below(e)) continue;
     std::string where = at + e.pointer;
-    out.push_back({where, label_of(where) + " 不符合规则：" + e.message});
+    out.push_back({where, label_of(where) + " 不符合规则：" + chinese(e.message)});
   }
 }
 
@@ -277,7 +334,8 @@ void check_base(const std::string& basic_code, const json& fields, const Catalog
 }
 
 void check_implementation(const ImplementationHeader& h, const json& fields, const CatalogueView& view,
-                          const std::string& at, std::vector<FieldError>& out) {
+                          const std::string& at, std::vector<FieldError>& out, std::vector<FieldError>* propagated,
+                          const std::string& effective_from) {
   std::string header = at.substr(0, at.rfind('/'));
   std::size_t before = out.size();
   // A unified field belongs to the base entry: name it before the schema calls it unknown.
@@ -314,8 +372,10 @@ void check_implementation(const ImplementationHeader& h, const json& fields, con
   if (out.size() != before) return;
   check_credit_code(fields["body"]["credit_code"], at + "/body/credit_code", out);
   check_form_schema(fields["form_schema"], at + "/form_schema", out);
+  std::vector<FieldError>& after_base_change =
+      propagated && !effective_from.empty() && view.base_effective_from(h.basic_code) > effective_from ? *propagated : out;
   if (base && !within_limit(fields["promised_limit"], (*base)["statutory_limit"]))
-    out.push_back({at + "/promised_limit", "承诺办结时限（" + limit_text(fields["promised_limit"]) + "）不能长于法定办结时限（" +
+    after_base_change.push_back({at + "/promised_limit", "承诺办结时限（" + limit_text(fields["promised_limit"]) + "）不能长于法定办结时限（" +
                                                limit_text((*base)["statutory_limit"]) + "）"});
   if (fields["fees"]["charged"] == false && !fields["fees"]["items"].empty())
     out.push_back({at + "/fees/items", "不收费的事项不能列收费项目"});
@@ -335,7 +395,14 @@ void check_implementation(const ImplementationHeader& h, const json& fields, con
                              materials[i]["routing"][j].get<std::string>() + "”不在办理流程中"});
   };
   check_routing(fields["local_materials"], at + "/local_materials");
-  if (base) check_routing((*base)["materials"], at + "/process");
+  // The base entry's materials are routed through this process too: a missing step is this
+  // process's problem, so it is reported on the process, naming the material.
+  if (base)
+    for (auto& m : (*base)["materials"])
+      for (auto& step : m["routing"])
+        if (!steps.count(step))
+          after_base_change.push_back({at + "/process", "基本目录的材料“" + m["name"].get<std::string>() + "”流转到的环节“" +
+                                              step.get<std::string>() + "”不在本地办理流程中，请在办理流程中加入该环节"});
 }
 
 void check_bundle(const std::string& bundle_code, const json& fields, const CatalogueView& view, const std::string& at,

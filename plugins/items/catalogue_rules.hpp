@@ -37,6 +37,8 @@ class CatalogueView {
     json fields;
   };
   virtual std::optional<json> base_fields(const std::string& basic_code) const = 0;
+  // When that version of the base entry takes effect (YYYY-MM-DD), "" when there is none.
+  virtual std::string base_effective_from(const std::string& basic_code) const = 0;
   virtual std::optional<Implementation> implementation(const std::string& implementation_code) const = 0;
 };
 
@@ -54,8 +56,13 @@ struct ImplementationHeader {
 
 void check_base(const std::string& basic_code, const json& fields, const CatalogueView& view, const std::string& at,
                 std::vector<FieldError>& out);
+// `propagated`: where to put, instead of refusing them, the problems a base entry's later change
+// brought into an implementation that took effect before it (a promised limit now longer than the
+// statutory one, a material routed to a step the local process lacks) — the state a change report
+// describes, which an import must be able to carry; `effective_from` is the implementation's date.
 void check_implementation(const ImplementationHeader& header, const json& fields, const CatalogueView& view,
-                          const std::string& at, std::vector<FieldError>& out);
+                          const std::string& at, std::vector<FieldError>& out,
+                          std::vector<FieldError>* propagated = nullptr, const std::string& effective_from = "");
 void check_bundle(const std::string& bundle_code, const json& fields, const CatalogueView& view, const std::string& at,
                   std::vector<FieldError>& out);
 void check_department(const json& department, const std::string& at, std::vector<FieldError>& out);

@@ -89,6 +89,10 @@ class DatabaseView final : public CatalogueView {
     auto v = store_.latest_published(s_, Kind::base, basic_code);
     return v ? std::optional<json>(v->fields) : std::nullopt;
   }
+  std::string base_effective_from(const std::string& basic_code) const override {
+    auto v = store_.latest_published(s_, Kind::base, basic_code);
+    return v ? v->effective_from : "";
+  }
   std::optional<Implementation> implementation(const std::string& code) const override {
     auto h = store_.header(s_, Kind::implementation, code);
     auto v = store_.latest_published(s_, Kind::implementation, code);
@@ -165,9 +169,14 @@ json CatalogueStore::departments() {
 std::optional<RecordHeader> CatalogueStore::header(soci::session& s, Kind kind, const std::string& code) {
   RecordHeader h;
   std::string k = kind_name(kind);
-  s << "SELECT basic_code, level, division_code, department FROM items_records WHERE kind = :k AND code = :c", soci::use(k),
-      soci::use(code), soci::into(h.basic_code), soci::into(h.level), soci::into(h.division_code), soci::into(h.department);
+  soci::indicator retired = soci::i_null, reason = soci::i_null;
+  s << "SELECT basic_code, level, division_code, department, retired_from, retired_reason FROM items_records"
+       " WHERE kind = :k AND code = :c",
+      soci::use(k), soci::use(code), soci::into(h.basic_code), soci::into(h.level), soci::into(h.division_code),
+      soci::into(h.department), soci::into(h.retired_from, retired), soci::into(h.retired_reason, reason);
   if (!s.got_data()) return std::nullopt;
+  if (retired != soci::i_ok) h.retired_from.clear();
+  if (reason != soci::i_ok) h.retired_reason.clear();
   h.kind = kind;
   h.code = code;
   return h;
@@ -501,7 +510,8 @@ int CatalogueStore::max_version(soci::session& s, Kind kind, const std::string& 
 }
 
 void CatalogueStore::check(soci::session& s, const RecordHeader& h, const json& fields, const std::string& at,
-                           std::vector<FieldError>& out, const CatalogueView* given) {
+                           std::vector<FieldError>& out, const CatalogueView* given, std::vector<FieldError>* propagated,
+                           const std::string& effective_from) {
   std::unique_ptr<CatalogueView> own;
   if (!given) {
     own = view(s);
@@ -510,7 +520,8 @@ void CatalogueStore::check(soci::session& s, const RecordHeader& h, const json& 
   switch (h.kind) {
     case Kind::base: check_base(h.code, fields, *given, at, out); break;
     case Kind::implementation:
-      check_implementation({h.code, h.basic_code, h.level, h.division_code, h.department}, fields, *given, at, out);
+      check_implementation({h.code, h.basic_code, h.level, h.division_code, h.department}, fields, *given, at, out, propagated,
+                           effective_from);
       break;
     case Kind::bundle: check_bundle(h.code, fields, *given, at, out); break;
   }
@@ -523,6 +534,17 @@ void CatalogueStore::insert_record(soci::session& s, const RecordHeader& h, cons
        " VALUES (:k, :c, :n, :b, :l, :d, :dep, :at)",
       soci::use(k), soci::use(h.code), soci::use(name), soci::use(h.basic_code), soci::use(h.level), soci::use(h.division_code),
       soci::use(h.department), soci::use(at);
+}
+
+bool CatalogueStore::retire_as_imported(soci::session& s, const RecordHeader& h, const std::string& date, const std::string& reason) {
+  auto now = header(s, h.kind, h.code);
+  if (now && now->retired_from == date && now->retired_reason == reason) return false;
+  std::string k = kind_name(h.kind);
+  s << "UPDATE items_records SET retired_from = :e, retired_reason = :r WHERE kind = :k AND code = :c", soci::use(date),
+      soci::use(reason), soci::use(k), soci::use(h.code);
+  bump_generation(s);
+  ctx_.events().publish(s, "item.retired", {{"kind", k}, {"code", h.code}, {"effective_from", date}, {"reason", reason}});
+  return true;
 }
 
 namespace {

@@ -41,6 +41,7 @@ std::string today();
 struct RecordHeader {
   Kind kind = Kind::base;
   std::string code, basic_code, level, division_code, department;
+  std::string retired_from, retired_reason;  // read from the database; "" when not retired
 };
 
 // One published version of a record as read for a day.
@@ -111,14 +112,18 @@ class CatalogueStore {
 
   // ---- primitives shared with import ----
   // Checks a record's fields against the rules; throws Problem 422 "items.invalid" naming each problem.
+  // `propagated` and `effective_from`: see check_implementation (imports only).
   void check(soci::session& s, const RecordHeader& header, const json& fields, const std::string& at,
-             std::vector<FieldError>& out, const CatalogueView* view = nullptr);
+             std::vector<FieldError>& out, const CatalogueView* view = nullptr, std::vector<FieldError>* propagated = nullptr,
+             const std::string& effective_from = "");
   // Writes `fields` as a new published version (version 0), or publishes the reviewed `version`;
   // publishes the events, propagates a base entry's change and (unless told not to, for an import
   // that does it once at the end) refreshes the online list.
   void publish(soci::session& s, const Actor& actor, const RecordHeader& header, int version, const std::string& effective_from,
                const json& fields, const std::string& origin, AuditQueue& audit, bool refresh_list = true);
   void insert_record(soci::session& s, const RecordHeader& header, const std::string& name);
+  // Retires a record from `date` as an import says (true when that changed anything).
+  bool retire_as_imported(soci::session& s, const RecordHeader& header, const std::string& date, const std::string& reason);
   // Writes a new version of the "全程网办" list when the list as of `date` differs from the last one.
   void refresh_online_list(soci::session& s, const std::string& date);
   // The view of the rules over the database (published versions only).

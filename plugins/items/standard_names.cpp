@@ -55,6 +55,8 @@ const std::map<std::string, std::string>& record_names() {
       {"form", "合并表单"},
       {"implementation_codes", "全程网办清单"},
       {"fields", "事项要素"},
+      {"retired_from", "停用日期"},
+      {"retired_reason", "停用原因"},
   };
   return names;
 }

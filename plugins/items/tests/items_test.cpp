@@ -331,6 +331,18 @@ TEST_CASE("items: four-level inheritance, propagation with change reports, versi
   CHECK(events_when(admin, "item.retired", 1)[0]["code"] == "330102004010040004901");
   CHECK(events_when(admin, "item.published", 2).size() >= 2);
 
+  // A catalogue in this state (implementations behind their base entry's coming change) still
+  // exports and imports: the problems travel as in the change reports, they do not refuse the file.
+  auto exported = json::parse(admin.Get("/api/items/admin/export?format=json")->body);
+  for (auto& record : exported["implementations"])
+    if (record["implementation_code"] == "330102004010040004901") CHECK(record["retired_from"] == tomorrow);
+  auto reimported = call(admin, "POST", "/api/items/admin/import", {{"format", "json"}, {"document", exported}, {"dry_run", true}}, 200);
+  CHECK(reimported["unchanged"].get<int>() > 200);
+  std::size_t limit_problems = 0;
+  for (auto& problem : reimported["propagated_problems"])
+    limit_problems += problem["at"].get<std::string>().ends_with("/fields/promised_limit");
+  CHECK(limit_problems == codes.size());
+
   // The administrator token cannot approve what it wrote itself.
   json bundle = published_fields(admin, "bundle", "B0000001");
   bundle["name"] = "新生儿出生“一件事”";
@@ -363,6 +375,14 @@ TEST_CASE("items: bad records are refused with the field named, and nothing is s
   bad_type["item_type"] = "07";
   r = call(editor, "PUT", "/api/items/admin/records/base/0100400050/draft", {{"effective_from", today}, {"fields", bad_type}}, 422);
   CHECK(has_error_at(r, "/fields/item_type", "基本编码"));
+  // Messages name the field in Chinese, once, at the innermost place.
+  json no_result_name = base;
+  no_result_name["result"]["name"] = "";
+  r = call(editor, "PUT", "/api/items/admin/records/base/0100400050/draft", {{"effective_from", today}, {"fields", no_result_name}}, 422);
+  REQUIRE(r["errors"].size() == 1);
+  CHECK(r["errors"][0]["at"] == "/fields/result/name");
+  CHECK(r["errors"][0]["message"].get<std::string>().find("结果名称") == 0);
+  CHECK(r["errors"][0]["message"].get<std::string>().find("至少 1 个字符") != std::string::npos);
   // A past effective date.
   r = call(editor, "PUT", "/api/items/admin/records/base/0100400050/draft", {{"effective_from", "2020-01-01"}, {"fields", base}}, 422);
   CHECK(has_error_at(r, "/effective_from", "早于今天"));
@@ -457,7 +477,7 @@ TEST_CASE("items: export and import round-trip as JSON and CSV, all or nothing")
   broken["implementations"][3]["fields"]["promised_limit"]["value"] = 9999;
   broken["implementations"][5]["fields"].erase("local_materials");
   auto named = call(to, "POST", "/api/items/admin/import", {{"format", "json"}, {"document", broken}}, 422);
-  CHECK_MESSAGE(has_error_at(named, "/implementations/3/fields/promised_limit", "承诺办结时限"), errors_of(named));
+  CHECK_MESSAGE(has_error_at(named, "/implementations/3/fields/promised_limit/value", "承诺办结时限"), errors_of(named));
   CHECK(named["errors"].size() >= 2);
   CHECK(get(to, "/api/items/admin/records")["total"] == 0);
 
