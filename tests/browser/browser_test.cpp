@@ -170,3 +170,17 @@ TEST_CASE("an applicant signs a document in the browser with their own certifica
   CHECK(status == 0);
   CHECK(out.find(" 0 failed") != std::string::npos);
 }
+
+TEST_CASE("the service-item catalogue edited, refused, reviewed and exported in a real browser") {
+  REQUIRE_MESSAGE(fs::exists(fs::path(WANGBAN_WEB_DIST) / "index.html"), "build the web UI first (scripts/test does)");
+  PluginFolder folder({"greeting", "items"});
+  auto o = options(folder, {"greeting", "items"});
+  o.web_root = WANGBAN_WEB_DIST;
+  o.demo_data = true;  // 张三 edits the catalogue (item_editor), 李四 reviews it (item_reviewer); the demo catalogue is loaded
+  KernelProcess k(o);
+  std::string shot = (k.dir() / "items").string();
+  auto [out, status] = run_command("WANGBAN_URL=" + k.url() + " SCREENSHOT=" + shot + " node " WANGBAN_ITEMS_SCRIPT " 2>&1");
+  INFO(out);
+  CHECK(status == 0);
+  CHECK(out.find(" 0 failed") != std::string::npos);
+}

@@ -19,6 +19,12 @@ export interface PluginInfo {
   routes: number;
 }
 
+/** One entry of a problem's `errors` list: where (a JSON Pointer, or e.g. "CSV 第 12 行 …") and what, in Chinese. */
+export interface ProblemEntry {
+  at: string;
+  message: string;
+}
+
 /** An RFC 9457 problem (application/problem+json) or a transport failure. */
 export class ApiError extends Error {
   readonly status: number;
@@ -27,6 +33,8 @@ export class ApiError extends Error {
   readonly title: string;
   /** The request field the problem is about (the problem's `field` member), when the kernel names one. */
   readonly field: string | null;
+  /** Each thing wrong in a rejected record or import (the problem's `errors` member); empty when none is listed. */
+  readonly errors: ProblemEntry[];
 
   constructor(
     status: number,
@@ -35,6 +43,7 @@ export class ApiError extends Error {
     code: string | null = null,
     requestId: string | null = null,
     field: string | null = null,
+    errors: ProblemEntry[] = [],
   ) {
     super(detail);
     this.name = 'ApiError';
@@ -43,6 +52,7 @@ export class ApiError extends Error {
     this.code = code;
     this.requestId = requestId;
     this.field = field;
+    this.errors = errors;
   }
 }
 
@@ -77,12 +87,20 @@ async function toApiError(res: Response): Promise<ApiError> {
     str(body?.code),
     str(body?.request_id) ?? res.headers.get('X-Request-Id'),
     str(body?.field),
+    problemEntries(body?.errors),
   );
 }
 
-type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+function problemEntries(v: unknown): ProblemEntry[] {
+  if (!Array.isArray(v)) return [];
+  return v
+    .filter((e): e is Record<string, unknown> => !!e && typeof e === 'object')
+    .map((e) => ({ at: typeof e.at === 'string' ? e.at : '', message: typeof e.message === 'string' ? e.message : String(e.message ?? '') }));
+}
 
-interface RequestOptions {
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RequestOptions {
   /**
    * Send the caller's credentials (default): the admin token as a bearer token, or, for a cookie
    * session, the X-CSRF-Token header on changes; a 401 then signs the tab out ("登录已过期").
@@ -154,7 +172,7 @@ async function exchange(method: Method, path: string, body: unknown, options: Re
 }
 
 /** The one request helper: JSON in and out, problem+json errors as ApiError. 204 gives undefined. */
-async function request<T>(method: Method, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
+export async function request<T>(method: Method, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
   const res = await exchange(method, path, body, options, 'application/json');
   if (res.status === 204) return undefined as T;
   try {
@@ -165,7 +183,7 @@ async function request<T>(method: Method, path: string, body?: unknown, options:
 }
 
 /** The same with bytes back (an image, a file): JSON in, a Blob out; errors as for request(). */
-async function requestBlob(method: Method, path: string, accept: string, body?: unknown, options: RequestOptions = {}): Promise<Blob> {
+export async function requestBlob(method: Method, path: string, accept: string, body?: unknown, options: RequestOptions = {}): Promise<Blob> {
   const res = await exchange(method, path, body, options, accept);
   try {
     return await res.blob();

@@ -15,9 +15,10 @@ export interface NavItem {
 }
 
 // The first entry a caller may use is their start page (homePath): admin pages before 内容管理 and
-// 审计日志, so an administrator starts at 插件管理, an editor or reviewer at 内容管理 and an auditor
-// (audit.read only) at 审计日志. 政务公开, 检索 and 签名验证 are public; 我的名章 is for staff, 文件签名
-// (signing with one's own certificate) for natural and legal persons.
+// 审计日志, so an administrator starts at 插件管理, whoever keeps the item catalogue at 事项管理, an
+// editor or reviewer at 内容管理 and an auditor (audit.read only) at 审计日志. 政务公开, 检索 and
+// 签名验证 are public; 我的名章 is for staff, 文件签名 (signing with one's own certificate) for
+// natural and legal persons.
 export const NAV_ITEMS: NavItem[] = [
   { to: '/admin/plugins', label: '插件管理', permission: 'admin.plugins.read' },
   { to: '/admin/org', label: '机构管理', permission: 'admin.org.read' },
@@ -25,6 +26,7 @@ export const NAV_ITEMS: NavItem[] = [
   { to: '/admin/roles', label: '角色管理', permission: 'admin.roles.read' },
   { to: '/admin/sessions', label: '会话管理', permission: 'admin.sessions.read' },
   { to: '/admin/seals', label: '印章管理', permission: 'seals.read' },
+  { to: '/admin/items', label: '事项管理', permission: 'items.read' },
   { to: '/admin/content', label: '内容管理', permission: 'content.read' },
   { to: '/admin/messages', label: '发送消息', permission: 'messages.send' },
   { to: '/admin/deliveries', label: '投递记录', permission: 'messages.deliveries.read', unless: 'messages.send' },

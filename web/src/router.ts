@@ -100,6 +100,44 @@ export const router = createRouter({
       component: SealDetailPage,
       meta: { title: '印章详情', requiresAuth: true, permission: 'seals.read' },
     },
+    // 事项管理 (the items plugin): list, new, import/export, change reports, one record, its draft.
+    // Loaded when first opened: the pages are large and only catalogue staff use them.
+    {
+      path: '/admin/items',
+      name: 'items',
+      component: () => import('./views/ItemsPage.vue'),
+      meta: { title: '事项管理', requiresAuth: true, permission: 'items.read' },
+    },
+    {
+      path: '/admin/items/new',
+      name: 'item-new',
+      component: () => import('./views/ItemEditPage.vue'),
+      meta: { title: '新建事项', requiresAuth: true, permission: 'items.read' },
+    },
+    {
+      path: '/admin/items/exchange',
+      name: 'item-exchange',
+      component: () => import('./views/ItemExchangePage.vue'),
+      meta: { title: '事项导入导出', requiresAuth: true, permission: 'items.read' },
+    },
+    {
+      path: '/admin/items/reports',
+      name: 'item-reports',
+      component: () => import('./views/ItemReportsPage.vue'),
+      meta: { title: '变更影响报告', requiresAuth: true, permission: 'items.read' },
+    },
+    {
+      path: '/admin/items/:kind(base|implementation|bundle)/:code',
+      name: 'item-detail',
+      component: () => import('./views/ItemDetailPage.vue'),
+      meta: { title: '事项详情', requiresAuth: true, permission: 'items.read' },
+    },
+    {
+      path: '/admin/items/:kind(base|implementation|bundle)/:code/edit',
+      name: 'item-edit',
+      component: () => import('./views/ItemEditPage.vue'),
+      meta: { title: '编辑事项草稿', requiresAuth: true, permission: 'items.read' },
+    },
     {
       path: '/admin/content',
       name: 'content-admin',
