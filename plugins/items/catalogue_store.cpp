@@ -469,9 +469,11 @@ json CatalogueStore::change_reports(const std::string& code, int limit) {
   auto s = ctx_.database().session();
   std::string pattern = code.empty() ? "%" : code;
   soci::rowset<soci::row> rows =
-      (s->prepare << "SELECT id, implementation_code, basic_code, from_version, to_version, effective_from, changes, problems, created_at"
-                     " FROM items_change_reports WHERE implementation_code LIKE :c OR basic_code LIKE :c2"
-                     " ORDER BY created_at DESC, implementation_code LIMIT :l",
+      (s->prepare << "SELECT c.id, c.implementation_code, c.basic_code, c.from_version, c.to_version, c.effective_from, c.changes,"
+                     " c.problems, c.created_at, r.name, r.level, r.division_code, r.department FROM items_change_reports c"
+                     " LEFT JOIN items_records r ON r.kind = 'implementation' AND r.code = c.implementation_code"
+                     " WHERE c.implementation_code LIKE :c OR c.basic_code LIKE :c2"
+                     " ORDER BY c.created_at DESC, c.implementation_code LIMIT :l",
        soci::use(pattern), soci::use(pattern), soci::use(limit));
   json out = json::array();
   for (auto& r : rows)
@@ -479,7 +481,8 @@ json CatalogueStore::change_reports(const std::string& code, int limit) {
                    {"basic_code", r.get<std::string>(2)}, {"from_version", wangban::row_integer(r, 3)},
                    {"to_version", wangban::row_integer(r, 4)}, {"effective_from", r.get<std::string>(5)},
                    {"changes", json::parse(r.get<std::string>(6))}, {"problems", json::parse(r.get<std::string>(7))},
-                   {"created_at", r.get<std::string>(8)}});
+                   {"created_at", r.get<std::string>(8)}, {"name", text_or_null(r, 9)}, {"level", text_or_null(r, 10)},
+                   {"division_code", text_or_null(r, 11)}, {"department", text_or_null(r, 12)}});
   return {{"reports", out}};
 }
 
