@@ -36,6 +36,8 @@ const char* kind_name(Kind kind);
 
 // Today in China (UTC+8), YYYY-MM-DD.
 std::string today();
+// Now in UTC, ISO 8601 with milliseconds ("2026-11-27T01:02:03.456Z").
+std::string now_iso();
 
 // The header of a record: what is fixed when it is created.
 struct RecordHeader {

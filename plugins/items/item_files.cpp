@@ -54,15 +54,6 @@ void collect(const json& value, const std::string& at, std::vector<std::pair<std
   }
 }
 
-std::string now_iso() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 }  // namespace
 
 json ItemFiles::upload(const Actor& actor, const std::string& name, const std::string& bytes) {
