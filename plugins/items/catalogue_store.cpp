@@ -781,6 +781,48 @@ void CatalogueStore::publish(soci::session& s, const Actor& actor, const RecordH
   if (h.kind != Kind::bundle && refresh_list) refresh_online_list(s, effective_from);
 }
 
+std::vector<CatalogueStore::Impact> CatalogueStore::impact(soci::session& s, const std::string& basic_code, const json& after) {
+  std::vector<Impact> out;
+  soci::rowset<soci::row> rows =
+      (s.prepare << "SELECT code, level, division_code, department FROM items_records WHERE kind = 'implementation' AND basic_code = :b"
+                    " ORDER BY code",
+       soci::use(basic_code));
+  for (auto& r : rows) out.push_back({r.get<std::string>(0), r.get<std::string>(1), r.get<std::string>(2), r.get<std::string>(3), json::array()});
+  for (auto& i : out) {
+    // What the new base entry means for this implementation: its local fields are checked again.
+    auto local = latest_published(s, Kind::implementation, i.implementation_code);
+    if (!local) continue;
+    if (!within_limit(local->fields["promised_limit"], after["statutory_limit"]))
+      i.problems.push_back("承诺办结时限长于新的法定办结时限，须缩短（在修改前按法定时限执行）");
+    std::set<std::string> steps;
+    for (auto& p : local->fields["process"]) steps.insert(p.value("step", ""));
+    for (auto& m : after["materials"])
+      for (auto& step : m["routing"])
+        if (!steps.count(step))
+          i.problems.push_back("材料“" + m.value("name", "") + "”流转到的环节“" + step.get<std::string>() + "”不在本地办理流程中");
+  }
+  return out;
+}
+
+json CatalogueStore::impact_preview(const std::string& basic_code, std::optional<int> version_number) {
+  auto s = ctx_.database().session();
+  auto published = latest_published(*s, Kind::base, basic_code);
+  int version = version_number.value_or(0);
+  if (!version_number) {
+    auto open = open_version(*s, Kind::base, basic_code);
+    if (!open) throw wangban::Problem::conflict("items.no_draft", basic_code + " 没有草稿或待审核的版本可以预览");
+    version = open->version;
+  }
+  json proposed = this->version(Kind::base, basic_code, version)["fields"];
+  json changes = field_changes(published ? published->fields : json::object(), proposed, unified_names());
+  json implementations = json::array();
+  for (auto& i : impact(*s, basic_code, proposed))
+    implementations.push_back({{"implementation_code", i.implementation_code}, {"level", i.level}, {"division_code", i.division_code},
+                               {"department", i.department}, {"problems", i.problems}});
+  return {{"basic_code", basic_code}, {"from_version", published ? json(published->version) : json(nullptr)}, {"to_version", version},
+          {"changes", changes}, {"implementations", implementations}};
+}
+
 void CatalogueStore::propagate(soci::session& s, const Actor& actor, const std::string& basic_code, int from_version,
                                int to_version, const json& before, const json& after, const std::string& effective_from,
                                AuditQueue& audit) {
@@ -788,24 +830,9 @@ void CatalogueStore::propagate(soci::session& s, const Actor& actor, const std::
   if (changes.empty()) return;
   json changed_fields = json::array();
   for (auto& c : changes) changed_fields.push_back(c["field"]);
-  std::vector<std::string> codes;
-  soci::rowset<std::string> rows =
-      (s.prepare << "SELECT code FROM items_records WHERE kind = 'implementation' AND basic_code = :b ORDER BY code", soci::use(basic_code));
-  for (auto& c : rows) codes.push_back(c);
   std::string at = now_iso(), changes_text = changes.dump();
-  for (auto& code : codes) {
-    // What the new base entry means for this implementation: its local fields are checked again.
-    json problems = json::array();
-    if (auto local = latest_published(s, Kind::implementation, code)) {
-      if (!within_limit(local->fields["promised_limit"], after["statutory_limit"]))
-        problems.push_back("承诺办结时限长于新的法定办结时限，须缩短（在修改前按法定时限执行）");
-      std::set<std::string> steps;
-      for (auto& p : local->fields["process"]) steps.insert(p.value("step", ""));
-      for (auto& m : after["materials"])
-        for (auto& step : m["routing"])
-          if (!steps.count(step)) problems.push_back("材料“" + m.value("name", "") + "”流转到的环节“" + step.get<std::string>() + "”不在本地办理流程中");
-    }
-    std::string id = new_uuid(), problems_text = problems.dump();
+  for (auto& i : impact(s, basic_code, after)) {
+    std::string id = new_uuid(), problems_text = i.problems.dump(), code = i.implementation_code;
     s << "INSERT INTO items_change_reports (id, implementation_code, basic_code, from_version, to_version, effective_from, changes,"
          " problems, created_at) VALUES (:i, :c, :b, :f, :t, :e, :ch, :p, :at)",
         soci::use(id), soci::use(code), soci::use(basic_code), soci::use(from_version), soci::use(to_version),
@@ -813,7 +840,7 @@ void CatalogueStore::propagate(soci::session& s, const Actor& actor, const std::
     ctx_.events().publish(s, "item.changed",
                           {{"implementation_code", code}, {"basic_code", basic_code}, {"from_version", from_version},
                            {"to_version", to_version}, {"effective_from", effective_from}, {"changed_fields", changed_fields},
-                           {"problems", problems}, {"report_id", id}});
+                           {"problems", i.problems}, {"report_id", id}});
     if (actor.request) {
       const wangban::Request* request = actor.request;
       audit.push_back([this, request, code] { ctx_.audit().record(*request, "item.propagated", "implementation", code); });

@@ -102,6 +102,9 @@ class CatalogueStore {
   json version(Kind kind, const std::string& code, int version);
   json diff(Kind kind, const std::string& code, int version, std::optional<int> against);
   json change_reports(const std::string& code, int limit);
+  // What publishing a base entry's draft (or version n) would do to each implementation of it:
+  // the changed unified fields and each implementation's problems, before anything is written.
+  json impact_preview(const std::string& basic_code, std::optional<int> version);
 
   // ---- lifecycle ----
   json create(const Actor& actor, const RecordHeader& header, const std::string& effective_from, const json& fields);
@@ -142,6 +145,11 @@ class CatalogueStore {
 
  private:
   int max_version(soci::session& s, Kind kind, const std::string& code);
+  struct Impact {
+    std::string implementation_code, level, division_code, department;
+    json problems;  // Chinese sentences
+  };
+  std::vector<Impact> impact(soci::session& s, const std::string& basic_code, const json& after);
   void propagate(soci::session& s, const Actor& actor, const std::string& basic_code, int from_version, int to_version,
                  const json& before, const json& after, const std::string& effective_from, AuditQueue& audit);
 

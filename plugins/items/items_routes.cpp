@@ -53,12 +53,10 @@ int version_param(const Request& req) {
   return out;
 }
 
-// Base entries are national: editing them is a permission of its own.
+// Editing is items.edit (checked by the route); base entries are national and need items.base.edit too.
 void require_editor(const Request& req, Kind kind) {
-  const std::string permission = kind == Kind::base ? "items.base.edit" : "items.edit";
-  if (!req.principal().has(permission))
-    throw wangban::Problem::forbidden("items.forbidden", kind == Kind::base ? "没有编辑基本目录的权限（items.base.edit）"
-                                                                            : "没有编辑实施清单和一件事的权限（items.edit）");
+  if (kind == Kind::base && !req.principal().has("items.base.edit"))
+    throw wangban::Problem::forbidden("items.forbidden", "没有编辑基本目录的权限（items.base.edit）：基本目录由国家级事项管理人员维护");
 }
 
 void require(const Request& req, const std::string& permission, const char* what) {
@@ -214,7 +212,7 @@ void add_routes(wangban::Context& ctx, CatalogueStore& store) {
                 if (req.query("against")) against = int_query(req, "against", 1, 1, 1000000);
                 return Response::json(store.diff(parse_kind(req.param("kind")), req.param("code"), version_param(req), against));
               }});
-  routes.add({"POST", "/admin/records", "items.read", "新建目录记录（第 1 版草稿）", kCreateSchema, "", [&store](const Request& req) {
+  routes.add({"POST", "/admin/records", "items.edit", "新建目录记录（第 1 版草稿）", kCreateSchema, "", [&store](const Request& req) {
                 const json& b = req.json();
                 RecordHeader h;
                 h.kind = parse_kind(b["kind"]);
@@ -226,20 +224,20 @@ void add_routes(wangban::Context& ctx, CatalogueStore& store) {
                 h.department = body_text(req, "department");
                 return Response::json(store.create(actor_of(req), h, b["effective_from"], b["fields"]), 201);
               }});
-  routes.add({"PUT", "/admin/records/{kind}/{code}/draft", "items.read", "保存草稿（没有草稿时在已发布版本之后新开一版）", kDraftSchema, "",
+  routes.add({"PUT", "/admin/records/{kind}/{code}/draft", "items.edit", "保存草稿（没有草稿时在已发布版本之后新开一版）", kDraftSchema, "",
               [&store](const Request& req) {
                 Kind kind = parse_kind(req.param("kind"));
                 require_editor(req, kind);
                 return Response::json(store.save_draft(actor_of(req), kind, req.param("code"), req.json()["effective_from"],
                                                        req.json()["fields"]));
               }});
-  routes.add({"DELETE", "/admin/records/{kind}/{code}/draft", "items.read", "丢弃草稿", "", "", [&store](const Request& req) {
+  routes.add({"DELETE", "/admin/records/{kind}/{code}/draft", "items.edit", "丢弃草稿", "", "", [&store](const Request& req) {
                 Kind kind = parse_kind(req.param("kind"));
                 require_editor(req, kind);
                 store.discard_draft(actor_of(req), kind, req.param("code"));
                 return Response::no_content();
               }});
-  routes.add({"POST", "/admin/records/{kind}/{code}/submit", "items.read", "提交审核", "", "", [&store](const Request& req) {
+  routes.add({"POST", "/admin/records/{kind}/{code}/submit", "items.edit", "提交审核", "", "", [&store](const Request& req) {
                 Kind kind = parse_kind(req.param("kind"));
                 require_editor(req, kind);
                 return Response::json(store.submit(actor_of(req), kind, req.param("code")));
@@ -259,16 +257,21 @@ void add_routes(wangban::Context& ctx, CatalogueStore& store) {
                 return Response::json(store.retire(actor_of(req), parse_kind(req.param("kind")), req.param("code"),
                                                    body_text(req, "effective_from"), body_text(req, "reason")));
               }});
-  routes.add({"POST", "/admin/files", "items.read", "上传空白表格、示例样表或结果样本（PDF、OFD、Word、Excel、JPEG、PNG，20 MB 以内）",
+  routes.add({"POST", "/admin/files", "items.edit", "上传空白表格、示例样表或结果样本（PDF、OFD、Word、Excel、JPEG、PNG，20 MB 以内）",
               kFileSchema, "", [&store](const Request& req) {
-                if (!req.principal().has("items.edit") && !req.principal().has("items.base.edit"))
-                  throw wangban::Problem::forbidden("items.forbidden", "没有编辑事项的权限（items.edit 或 items.base.edit）");
                 auto file = store.files().upload(actor_of(req), req.json()["name"], base64_decode(req.json()["content_base64"]));
                 store.context().audit().record(req, "item.file_uploaded", "file", file["sm3"]);
                 return Response::json(file, 201);
               }});
   routes.add({"GET", "/admin/files/{sm3}", "items.read", "下载上传的文件（含未发布的）", "", "",
               [&store](const Request& req) { return store.files().download(req.param("sm3"), /*published_only=*/false); }});
+  routes.add({"GET", "/admin/records/base/{code}/impact", "items.base.edit",
+              "基本目录草稿（或 ?version= 指定版本）发布后对各级实施清单的影响预览：变更的统一字段和各实施清单须处理的问题", "", "",
+              [&store](const Request& req) {
+                std::optional<int> version;
+                if (req.query("version")) version = int_query(req, "version", 1, 1, 1000000);
+                return Response::json(store.impact_preview(req.param("code"), version));
+              }});
   routes.add({"GET", "/admin/change-reports", "items.read", "基本目录变更传导到实施清单的变更报告", "", "", [&store](const Request& req) {
                 return Response::json(store.change_reports(req.query("code").value_or(""), int_query(req, "limit", 100, 1, 1000)));
               }});

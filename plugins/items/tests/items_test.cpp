@@ -249,6 +249,12 @@ TEST_CASE("items: four-level inheritance, propagation with change reports, versi
   material["name"] = "执业助理医师资格证书";
   changed["materials"].push_back(material);
   call(editor, "PUT", "/api/items/admin/records/base/" + basic + "/draft", {{"effective_from", tomorrow}, {"fields", changed}}, 200);
+  // Before submitting, the editor sees what it will do to every level.
+  auto impact = get(editor, "/api/items/admin/records/base/" + basic + "/impact");
+  CHECK(impact["to_version"] == 2);
+  REQUIRE(impact["implementations"].size() == 5);
+  for (auto& i : impact["implementations"]) CHECK(!i["problems"].empty());
+  get(reviewer, "/api/items/admin/records/base/" + basic + "/impact", 403);
   call(editor, "POST", "/api/items/admin/records/base/" + basic + "/submit", nullptr, 200);
   auto diff = get(reviewer, "/api/items/admin/records/base/" + basic + "/versions/2/diff");
   std::set<std::string> diffed;
@@ -425,7 +431,22 @@ TEST_CASE("items: bad records are refused with the field named, and nothing is s
   CHECK(call(editor, "PUT", "/api/items/admin/records/thing/1/draft", {{"effective_from", today}, {"fields", json::object()}}, 404)["code"] ==
         "items.unknown_kind");
   CHECK(call(reviewer, "PUT", "/api/items/admin/records/base/0100400050/draft", {{"effective_from", today}, {"fields", base}}, 403)["code"] ==
+        "auth.forbidden");
+  // A county editor (items.edit without items.base.edit) edits implementations, never base entries.
+  auto admin = p.kernel.client(true);
+  REQUIRE(admin.Put("/api/admin/roles/county_item_editor", R"({"title":"县级事项编辑","permissions":["items.read","items.edit"]})",
+                    "application/json")->status == 204);
+  REQUIRE(admin.Post("/api/admin/assignments",
+                     json{{"account_id", "d1000000-0000-4000-8000-000000000005"}, {"role", "county_item_editor"},
+                          {"org_unit_id", "d0000000-0000-4000-8000-000000000005"}}.dump(),
+                     "application/json")->status == 204);
+  auto county = client_as(p.kernel, bearer_login(p.kernel, "clerk2"));
+  CHECK(call(county, "PUT", "/api/items/admin/records/base/0100400050/draft", {{"effective_from", today}, {"fields", base}}, 403)["code"] ==
         "items.forbidden");
+  json shanghai = published_fields(county, "implementation", "330102004010040005001");
+  shanghai["hours"] = "工作日 8:30-12:00，13:30-17:30";
+  call(county, "PUT", "/api/items/admin/records/implementation/330102004010040005001/draft", {{"effective_from", today}, {"fields", shanghai}}, 200);
+  CHECK(send(county, "DELETE", "/api/items/admin/records/implementation/330102004010040005001/draft", nullptr)->status == 204);
   CHECK(p.kernel.client().Get("/api/items/admin/records")->status == 401);
   get(editor, "/api/items/admin/records/base/9999999999", 404);
   // None of it was stored.
