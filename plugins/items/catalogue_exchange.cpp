@@ -25,16 +25,16 @@ class ImportView final : public CatalogueView {
     if (auto it = departments.find(id); it != departments.end()) return it->second;
     return db_->department(id);
   }
-  std::optional<json> base_fields(const std::string& code) const override {
-    if (auto it = bases.find(code); it != bases.end()) return it->second;
+  const json* base_fields(const std::string& code) const override {
+    if (auto it = bases.find(code); it != bases.end()) return &it->second;
     return db_->base_fields(code);
   }
   std::string base_effective_from(const std::string& code) const override {
     if (auto it = base_dates.find(code); it != base_dates.end()) return it->second;
     return db_->base_effective_from(code);
   }
-  std::optional<Implementation> implementation(const std::string& code) const override {
-    if (auto it = implementations.find(code); it != implementations.end()) return it->second;
+  const Implementation* implementation(const std::string& code) const override {
+    if (auto it = implementations.find(code); it != implementations.end()) return &it->second;
     return db_->implementation(code);
   }
   std::set<std::string> themes;
@@ -285,12 +285,14 @@ ImportSummary import_catalogue(CatalogueStore& store, const Actor& actor, const 
       ++summary.unchanged;
     } else {
       if (!store.header(s, p.header.kind, p.header.code)) {
-        store.insert_record(s, p.header, display_name(p.fields));
+        store.insert_record(s, p.header, "");  // named by publish()
         ++summary.created;
       } else {
         ++summary.updated;
       }
-      store.publish(s, actor, p.header, 0, p.effective_from, p.fields, "import", audit, /*refresh_list=*/false);
+      const json* base = p.header.kind == Kind::implementation ? view.base_fields(p.header.basic_code) : nullptr;
+      std::string name = display_name(p.header.kind == Kind::implementation ? (base ? *base : json()) : p.fields);
+      store.publish(s, actor, p.header, 0, p.effective_from, p.fields, "import", audit, /*refresh_list=*/false, &name);
       if (p.header.kind != Kind::bundle) dates.insert(p.effective_from);
     }
     if (!p.retired_from.empty() && store.retire_as_imported(s, p.header, p.retired_from, p.retired_reason) &&

@@ -230,6 +230,14 @@ void check_shape(const char* name, const json& value, const std::string& at, std
   }
 }
 
+// A member of an object that may be malformed (a file being imported): an empty list or object when absent.
+const json& part(const json& object, const char* key) {
+  static const json empty_list = json::array();
+  if (!object.is_object()) return empty_list;
+  auto it = object.find(key);
+  return it != object.end() ? *it : empty_list;
+}
+
 bool contains(const json& list, const std::string& value) {
   return list.is_array() && std::find(list.begin(), list.end(), json(value)) != list.end();
 }
@@ -344,7 +352,7 @@ void check_implementation(const ImplementationHeader& h, const json& fields, con
       if (fields.contains(u))
         out.push_back({at + "/" + u, label_of(std::string("/") + u) +
                                          " 是基本目录的统一字段，实施清单不能修改；请由基本目录变更，变更会传导到各级实施清单"});
-  std::optional<json> base = view.base_fields(h.basic_code);
+  const json* base = view.base_fields(h.basic_code);
   if (!base) out.push_back({header + "/basic_code", "基本目录中没有已发布的事项 " + h.basic_code});
   auto department = view.department(h.department);
   if (!department) out.push_back({header + "/department", "没有部门 " + h.department});
@@ -362,7 +370,7 @@ void check_implementation(const ImplementationHeader& h, const json& fields, con
                                                department->value("division_code", "") + " 与实施清单的 " + h.division_code + " 不一致"});
   std::set<std::string> ids;
   if (base)
-    for (auto& m : (*base)["materials"]) ids.insert(m.value("id", ""));
+    for (auto& m : part(*base, "materials")) ids.insert(m.value("id", ""));
   if (fields.is_object()) {
     std::set<std::string> local_ids = ids;
     check_materials(fields.value("local_materials", json::array()), at + "/local_materials", local_ids, out);
@@ -374,9 +382,9 @@ void check_implementation(const ImplementationHeader& h, const json& fields, con
   check_form_schema(fields["form_schema"], at + "/form_schema", out);
   std::vector<FieldError>& after_base_change =
       propagated && !effective_from.empty() && view.base_effective_from(h.basic_code) > effective_from ? *propagated : out;
-  if (base && !within_limit(fields["promised_limit"], (*base)["statutory_limit"]))
+  if (base && base->contains("statutory_limit") && !within_limit(fields["promised_limit"], base->at("statutory_limit")))
     after_base_change.push_back({at + "/promised_limit", "承诺办结时限（" + limit_text(fields["promised_limit"]) + "）不能长于法定办结时限（" +
-                                               limit_text((*base)["statutory_limit"]) + "）"});
+                                               limit_text(base->at("statutory_limit")) + "）"});
   if (fields["fees"]["charged"] == false && !fields["fees"]["items"].empty())
     out.push_back({at + "/fees/items", "不收费的事项不能列收费项目"});
   if (fields["fees"]["charged"] == true && fields["fees"]["items"].empty())
@@ -398,7 +406,7 @@ void check_implementation(const ImplementationHeader& h, const json& fields, con
   // The base entry's materials are routed through this process too: a missing step is this
   // process's problem, so it is reported on the process, naming the material.
   if (base)
-    for (auto& m : (*base)["materials"])
+    for (auto& m : part(*base, "materials"))
       for (auto& step : m["routing"])
         if (!steps.count(step))
           after_base_change.push_back({at + "/process", "基本目录的材料“" + m["name"].get<std::string>() + "”流转到的环节“" +
@@ -421,7 +429,7 @@ void check_bundle(const std::string& bundle_code, const json& fields, const Cata
   }
   const json& merged_properties = fields["form"]["schema"].value("properties", json::object());
   const json& mappings = fields["form"]["mappings"];
-  std::map<std::string, CatalogueView::Implementation> members;
+  std::map<std::string, const CatalogueView::Implementation*> members;
   for (std::size_t i = 0; i < fields["members"].size(); ++i) {
     const auto& member = fields["members"][i];
     std::string code = member["implementation_code"], here = at + "/members/" + std::to_string(i);
@@ -435,9 +443,9 @@ void check_bundle(const std::string& bundle_code, const json& fields, const Cata
       continue;
     }
     if (!view.department(member["department"])) out.push_back({here + "/department", "没有部门 " + member["department"].get<std::string>()});
-    members[code] = *implementation;
+    members[code] = implementation;
     // Every required field of the member's form reachable from the merged form, with a compatible type.
-    const json& schema = implementation->fields["form_schema"];
+    const json& schema = part(implementation->fields, "form_schema");
     const json& mapping = mappings.contains(code) ? mappings[code] : json::object();
     std::string map_at = at + "/form/mappings/" + escape_pointer(code);
     for (auto& required : schema.value("required", json::array())) {
@@ -505,16 +513,16 @@ void check_bundle(const std::string& bundle_code, const json& fields, const Cata
         out.push_back({here, "材料覆盖的 " + code + " 不是成员事项"});
         continue;
       }
-      auto base = view.base_fields(member->second.basic_code);
+      const json* base = view.base_fields(member->second->basic_code);
       bool known = false;
-      for (const json* list : {base ? &(*base)["materials"] : nullptr, &member->second.fields["local_materials"]})
+      for (const json* list : {base ? &part(*base, "materials") : nullptr, &part(member->second->fields, "local_materials")})
         if (list)
           for (auto& m : *list) known = known || m.value("id", "") == material;
       if (!known) out.push_back({here + "/material", "成员事项 " + code + " 没有材料 " + material});
     }
   for (auto& [code, implementation] : members) {
-    auto base = view.base_fields(implementation.basic_code);
-    for (const json* list : {base ? &(*base)["materials"] : nullptr, &implementation.fields["local_materials"]})
+    const json* base = view.base_fields(implementation->basic_code);
+    for (const json* list : {base ? &part(*base, "materials") : nullptr, &part(implementation->fields, "local_materials")})
       if (list)
         for (auto& m : *list)
           if (m.value("mandatory", false) && m.value("kind", "") == "application" && !covered.count({code, m.value("id", "")}))

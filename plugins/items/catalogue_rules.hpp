@@ -36,10 +36,11 @@ class CatalogueView {
     std::string basic_code;
     json fields;
   };
-  virtual std::optional<json> base_fields(const std::string& basic_code) const = 0;
+  // Owned by the view, valid while it lives; null when there is none.
+  virtual const json* base_fields(const std::string& basic_code) const = 0;
   // When that version of the base entry takes effect (YYYY-MM-DD), "" when there is none.
   virtual std::string base_effective_from(const std::string& basic_code) const = 0;
-  virtual std::optional<Implementation> implementation(const std::string& implementation_code) const = 0;
+  virtual const Implementation* implementation(const std::string& implementation_code) const = 0;
 };
 
 inline constexpr const char* kUnifiedFields[] = {"name", "item_type", "legal_basis", "service_objects", "case_type",

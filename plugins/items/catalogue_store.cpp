@@ -54,6 +54,14 @@ json field_changes(const json& before, const json& after, const std::vector<std:
   return changes;
 }
 
+// The "全程网办" tag of a version's fields, kept in its own column (items_versions.fully_online).
+int online_flag(Kind kind, const json& fields) {
+  return kind == Kind::implementation && fields.is_object() && fields.contains("online") && fields["online"].is_object() &&
+                 fields["online"].value("fully_online", false)
+             ? 1
+             : 0;
+}
+
 std::vector<std::string> unified_names() { return {std::begin(kUnifiedFields), std::end(kUnifiedFields)}; }
 
 // The rules' view of the database: published versions (the newest), themes and departments.
@@ -73,24 +81,32 @@ class DatabaseView final : public CatalogueView {
     if (!s_.got_data()) return std::nullopt;
     return json{{"id", id}, {"name", name}, {"division_code", division}};
   }
-  std::optional<json> base_fields(const std::string& basic_code) const override {
-    auto v = store_.latest_published(s_, Kind::base, basic_code);
-    return v ? std::optional<json>(v->fields) : std::nullopt;
+  const json* base_fields(const std::string& basic_code) const override {
+    auto [it, added] = bases_.try_emplace(basic_code);
+    if (added)
+      if (auto v = store_.latest_published(s_, Kind::base, basic_code)) it->second = std::move(v->fields);
+    return it->second.is_null() ? nullptr : &it->second;
   }
   std::string base_effective_from(const std::string& basic_code) const override {
     auto v = store_.latest_published(s_, Kind::base, basic_code);
     return v ? v->effective_from : "";
   }
-  std::optional<Implementation> implementation(const std::string& code) const override {
-    auto h = store_.header(s_, Kind::implementation, code);
-    auto v = store_.latest_published(s_, Kind::implementation, code);
-    if (!h || !v) return std::nullopt;
-    return Implementation{h->basic_code, v->fields};
+  const Implementation* implementation(const std::string& code) const override {
+    auto [it, added] = implementations_.try_emplace(code);
+    if (added) {
+      auto h = store_.header(s_, Kind::implementation, code);
+      auto v = store_.latest_published(s_, Kind::implementation, code);
+      if (h && v) it->second = Implementation{h->basic_code, std::move(v->fields)};
+    }
+    return it->second.fields.is_null() ? nullptr : &it->second;
   }
 
  private:
   CatalogueStore& store_;
   soci::session& s_;
+  // What was read, so a lookup is parsed once per check (null fields: not there).
+  mutable std::map<std::string, json> bases_;
+  mutable std::map<std::string, Implementation> implementations_;
 };
 
 const char* status_label(const std::string& status) {
@@ -296,7 +312,31 @@ std::shared_ptr<const CatalogueStore::Snapshot> CatalogueStore::snapshot(soci::s
 void CatalogueStore::bump_generation(soci::session& s) { s << "UPDATE items_generation SET generation = generation + 1 WHERE id = 1"; }
 
 std::vector<std::string> CatalogueStore::online_codes(soci::session& s, const std::string& date, int* version, bool cached) {
-  std::vector<std::string> codes = snapshot(s, date, cached)->online;
+  std::vector<std::string> codes;
+  if (cached) {
+    codes = snapshot(s, date)->online;
+  } else {  // inside a write: from the tag column, without parsing any fields
+    std::set<std::string> bases;
+    soci::rowset<std::string> base_rows =
+        (s.prepare << "SELECT DISTINCT r.code FROM items_records r JOIN items_versions v ON v.kind = r.kind AND v.code = r.code"
+                      " WHERE r.kind = 'base' AND v.status = 'published' AND v.effective_from <= :d"
+                      " AND (r.retired_from IS NULL OR r.retired_from > :d2)",
+         soci::use(date), soci::use(date));
+    for (auto& code : base_rows) bases.insert(code);
+    soci::rowset<soci::row> rows =
+        (s.prepare << "SELECT r.code, r.basic_code, v.fully_online FROM items_records r"
+                      " JOIN items_versions v ON v.kind = r.kind AND v.code = r.code"
+                      " WHERE r.kind = 'implementation' AND v.status = 'published' AND v.effective_from <= :d"
+                      " AND (r.retired_from IS NULL OR r.retired_from > :d2) ORDER BY r.code, v.version DESC",
+         soci::use(date), soci::use(date));
+    std::string last;
+    for (auto& r : rows) {
+      std::string code = r.get<std::string>(0);
+      if (code == last) continue;  // an older version of the same record
+      last = code;
+      if (wangban::row_integer(r, 2) && bases.count(r.get<std::string>(1))) codes.push_back(code);
+    }
+  }
   if (version) {
     *version = 0;
     soci::indicator ind = soci::i_null;
@@ -597,10 +637,11 @@ json CatalogueStore::create(const Actor& actor, const RecordHeader& given, const
     throw wangban::Problem::conflict("items.exists", std::string("目录中已有 ") + h.code + "，请编辑它的草稿");
   }
   std::string k = kind_name(h.kind), text = fields.dump(), at = now_iso();
-  *s << "INSERT INTO items_versions (kind, code, version, status, effective_from, fields, origin, author_id, author_name,"
-        " created_at, updated_at) VALUES (:k, :c, 1, 'draft', :e, :f, 'console', :a, :an, :t, :t2)",
-      soci::use(k), soci::use(h.code), soci::use(effective_from), soci::use(text), soci::use(actor.id), soci::use(actor.name),
-      soci::use(at), soci::use(at);
+  int online = online_flag(h.kind, fields);
+  *s << "INSERT INTO items_versions (kind, code, version, status, effective_from, fields, fully_online, origin, author_id,"
+        " author_name, created_at, updated_at) VALUES (:k, :c, 1, 'draft', :e, :f, :o, 'console', :a, :an, :t, :t2)",
+      soci::use(k), soci::use(h.code), soci::use(effective_from), soci::use(text), soci::use(online), soci::use(actor.id),
+      soci::use(actor.name), soci::use(at), soci::use(at);
   tx.commit();
   if (actor.request) ctx_.audit().record(*actor.request, "item.draft_created", k, h.code);
   return record(h.kind, h.code);
@@ -625,17 +666,18 @@ json CatalogueStore::save_draft(const Actor& actor, Kind kind, const std::string
   std::vector<FieldError> errors;
   check(*s, *h, fields, "/fields", errors);
   if (!errors.empty()) throw_invalid("items.invalid", "事项内容不符合规则", errors);
+  int online = online_flag(kind, fields);
   if (open) {
-    *s << "UPDATE items_versions SET fields = :f, effective_from = :e, updated_at = :t, author_id = :a, author_name = :an"
-          " WHERE kind = :k AND code = :c AND version = :v",
-        soci::use(text), soci::use(effective_from), soci::use(at), soci::use(actor.id), soci::use(actor.name), soci::use(k),
-        soci::use(code), soci::use(open->version);
+    *s << "UPDATE items_versions SET fields = :f, fully_online = :o, effective_from = :e, updated_at = :t, author_id = :a,"
+          " author_name = :an WHERE kind = :k AND code = :c AND version = :v",
+        soci::use(text), soci::use(online), soci::use(effective_from), soci::use(at), soci::use(actor.id), soci::use(actor.name),
+        soci::use(k), soci::use(code), soci::use(open->version);
   } else {
     int next = max_version(*s, kind, code) + 1;
-    *s << "INSERT INTO items_versions (kind, code, version, status, effective_from, fields, origin, author_id, author_name,"
-          " created_at, updated_at) VALUES (:k, :c, :v, 'draft', :e, :f, 'console', :a, :an, :t, :t2)",
-        soci::use(k), soci::use(code), soci::use(next), soci::use(effective_from), soci::use(text), soci::use(actor.id),
-        soci::use(actor.name), soci::use(at), soci::use(at);
+    *s << "INSERT INTO items_versions (kind, code, version, status, effective_from, fields, fully_online, origin, author_id,"
+          " author_name, created_at, updated_at) VALUES (:k, :c, :v, 'draft', :e, :f, :o, 'console', :a, :an, :t, :t2)",
+        soci::use(k), soci::use(code), soci::use(next), soci::use(effective_from), soci::use(text), soci::use(online),
+        soci::use(actor.id), soci::use(actor.name), soci::use(at), soci::use(at);
   }
   tx.commit();
   if (actor.request) ctx_.audit().record(*actor.request, "item.draft_saved", k, code);
@@ -749,7 +791,7 @@ json CatalogueStore::retire(const Actor& actor, Kind kind, const std::string& co
 
 void CatalogueStore::publish(soci::session& s, const Actor& actor, const RecordHeader& h, int version,
                              const std::string& effective_from, const json& fields, const std::string& origin, AuditQueue& audit,
-                             bool refresh_list) {
+                             bool refresh_list, const std::string* known_name) {
   std::string k = kind_name(h.kind), at = now_iso(), text = fields.dump();
   auto previous = latest_published(s, h.kind, h.code);
   if (version > 0) {
@@ -757,14 +799,15 @@ void CatalogueStore::publish(soci::session& s, const Actor& actor, const RecordH
         soci::use(at), soci::use(k), soci::use(h.code), soci::use(version);
   } else {
     version = max_version(s, h.kind, h.code) + 1;
-    s << "INSERT INTO items_versions (kind, code, version, status, effective_from, fields, origin, author_id, author_name,"
-         " created_at, updated_at, reviewer_id, reviewer_name, reviewed_at, published_at)"
-         " VALUES (:k, :c, :v, 'published', :e, :f, :o, :a, :an, :t, :t2, :r, :rn, :t3, :t4)",
-        soci::use(k), soci::use(h.code), soci::use(version), soci::use(effective_from), soci::use(text), soci::use(origin),
-        soci::use(actor.id), soci::use(actor.name), soci::use(at), soci::use(at), soci::use(actor.id), soci::use(actor.name),
-        soci::use(at), soci::use(at);
+    int online = online_flag(h.kind, fields);
+    s << "INSERT INTO items_versions (kind, code, version, status, effective_from, fields, fully_online, origin, author_id,"
+         " author_name, created_at, updated_at, reviewer_id, reviewer_name, reviewed_at, published_at)"
+         " VALUES (:k, :c, :v, 'published', :e, :f, :fo, :o, :a, :an, :t, :t2, :r, :rn, :t3, :t4)",
+        soci::use(k), soci::use(h.code), soci::use(version), soci::use(effective_from), soci::use(text), soci::use(online),
+        soci::use(origin), soci::use(actor.id), soci::use(actor.name), soci::use(at), soci::use(at), soci::use(actor.id),
+        soci::use(actor.name), soci::use(at), soci::use(at);
   }
-  std::string name = record_name(s, *this, h, fields);
+  std::string name = known_name ? *known_name : record_name(s, *this, h, fields);
   s << "UPDATE items_records SET name = :n WHERE kind = :k AND code = :c", soci::use(name), soci::use(k), soci::use(h.code);
   ctx_.events().publish(s, "item.published", {{"kind", k}, {"code", h.code}, {"version", version}, {"effective_from", effective_from}});
   bump_generation(s);

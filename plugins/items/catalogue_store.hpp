@@ -123,9 +123,11 @@ class CatalogueStore {
              const std::string& effective_from = "");
   // Writes `fields` as a new published version (version 0), or publishes the reviewed `version`;
   // publishes the events, propagates a base entry's change and (unless told not to, for an import
-  // that does it once at the end) refreshes the online list.
+  // that does it once at the end) refreshes the online list. `known_name`: the record's display
+  // name when the caller has it (else read from the base entry).
   void publish(soci::session& s, const Actor& actor, const RecordHeader& header, int version, const std::string& effective_from,
-               const json& fields, const std::string& origin, AuditQueue& audit, bool refresh_list = true);
+               const json& fields, const std::string& origin, AuditQueue& audit, bool refresh_list = true,
+               const std::string* known_name = nullptr);
   void insert_record(soci::session& s, const RecordHeader& header, const std::string& name);
   // Retires a record from `date` as an import says (true when that changed anything).
   bool retire_as_imported(soci::session& s, const RecordHeader& header, const std::string& date, const std::string& reason);
