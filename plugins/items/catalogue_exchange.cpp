@@ -93,7 +93,11 @@ json bundle_fields(const json& bundle) {
 
 json ImportSummary::to_json() const {
   json problems = json::array();
-  for (auto& p : propagated) problems.push_back({{"at", p.at}, {"pointer", p.at}, {"message", p.message}});
+  for (auto& p : propagated) {
+    json problem = {{"at", p.at}, {"message", p.message}};
+    if (p.at.starts_with("/")) problem["pointer"] = p.at;
+    problems.push_back(std::move(problem));
+  }
   return {{"created", created}, {"updated", updated}, {"unchanged", unchanged}, {"departments", departments},
           {"themes", themes}, {"online_list_version", online_list_version}, {"propagated_problems", problems}};
 }

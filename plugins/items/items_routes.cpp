@@ -303,6 +303,7 @@ void add_routes(wangban::Context& ctx, CatalogueStore& store) {
                     if (p.status() == 422) rethrow_for_csv(p, csv);
                     throw;
                   }
+                  for (auto& problem : summary.propagated) problem.at = csv_place(csv, problem.at).text;
                 } else {
                   if (!b.contains("document")) throw wangban::Problem::bad_request("items.bad_import", "JSON 导入须在 document 中给出目录文档");
                   const json& document = b["document"];

@@ -13,6 +13,10 @@
 //    and its Chinese message is shown beside 承诺办结时限 and in the list at the top; 3 working days
 //    saves version 2 as a draft (the diff shows the change), which is submitted for review;
 //    张三 has no 审核 panel;
+//  - on the base entry (2000400001) 张三 starts a new version and uploads files as material m1's
+//    空白表格: text named .pdf is refused (文件类型不支持, in Chinese beside the material), a small
+//    PDF is taken (its name and size shown); the saved draft sends its SM3, and the draft's content
+//    on the detail page links 空白表格 to the staff download, which returns the same bytes;
 //  - approver 李四 (items.read, items.review), after 张三 logged out, opens the record: the diff of
 //    version 2 against version 1 names 承诺办结时限 (1 → 3); 审核通过 after the confirmation
 //    publishes it; the version history shows version 2 published (and in force from today);
@@ -23,6 +27,8 @@
 // path prefix for one picture per page (<prefix>-<page>.png).
 
 import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { assert, check, launchPage, readEnv, run, screenshots, squash, waitMs, waitUntil } from './harness.mjs';
 
 const OVERALL_TIMEOUT_MS = 300_000;
@@ -40,6 +46,9 @@ const ITEM = {
   fixed: '3',
 };
 const ITEM_PATH = `/admin/items/${ITEM.kind}/${ITEM.code}`;
+const BASE = { code: '2000400001', material: 'm1' };
+const BASE_PATH = `/admin/items/base/${BASE.code}`;
+const PDF = '%PDF-1.4\n%%EOF\n';
 
 const shotPath = (prefix, name) => `${prefix}-${name}.png`;
 
@@ -210,6 +219,74 @@ async function main() {
       assert((await page.locator('[data-testid="item-review-panel"]').count()) === 0, 'a review panel for an editor');
       assert((await page.locator('[data-testid="item-edit"]').count()) === 0, 'still editable in review');
     }))) return;
+
+    if (!(await check(`${CLERK.name} uploads a PDF as 空白表格 of base material ${BASE.material}; the detail page's link downloads the same bytes`, async () => {
+      const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'wangban-items-'));
+      try {
+        const pdf = path.join(dir, 'blank.pdf');
+        const fake = path.join(dir, 'fake.pdf');
+        await fs.writeFile(pdf, PDF, 'latin1');
+        await fs.writeFile(fake, '这不是 PDF\n', 'utf8');
+        await page.locator('[data-testid="item-base-link"]').click({ timeout: waitMs() });
+        await page.waitForURL((url) => url.pathname === BASE_PATH, { timeout: waitMs() });
+        await page.locator('[data-testid="item-edit"]').click({ timeout: waitMs() });
+        await page.waitForURL((url) => url.pathname === `${BASE_PATH}/edit`, { timeout: waitMs() });
+        await heading('编辑草稿');
+        const row = page.locator('[data-testid="item-material-row"]').first();
+        await row.waitFor({ state: 'visible', timeout: waitMs() });
+        assert((await row.locator(`#item-materials-0-id`).inputValue()) === BASE.material, 'the first material is not m1');
+        const field = row.locator('[data-testid="item-material-blank-form"]');
+        // Text that calls itself .pdf: the plugin judges the bytes and refuses it, in Chinese.
+        const refused = apiResponse('POST', '/api/items/admin/files');
+        await field.locator('[data-testid="item-material-blank-form-input"]').setInputFiles(fake);
+        assert((await refused).status() === 422, 'the fake PDF was not refused');
+        const error = field.locator('[data-testid="item-material-blank-form-error"]');
+        await error.waitFor({ state: 'visible', timeout: waitMs() });
+        const errorText = await textOf(error);
+        assert(errorText.includes('文件类型不支持'), `error "${errorText}"`);
+        assert((await field.getAttribute('data-sm3')) === '', 'a refused file was referred to');
+        // The PDF is taken: its SM3 becomes the reference, its name and size are shown.
+        const taken = apiResponse('POST', '/api/items/admin/files');
+        await field.locator('[data-testid="item-material-blank-form-input"]').setInputFiles(pdf);
+        const upload = await taken;
+        assert(upload.status() === 201, `upload HTTP ${upload.status()}: ${await upload.text()}`);
+        const file = await upload.json();
+        assert(/^[0-9a-f]{64}$/.test(file.sm3) && file.size === PDF.length && file.media_type === 'application/pdf', JSON.stringify(file));
+        await waitUntil(async () => (await field.getAttribute('data-sm3')) === file.sm3, 'the SM3 in the material');
+        const shown = await textOf(field);
+        assert(shown.includes('blank.pdf') && (await error.count()) === 0, `field "${shown}"`);
+        const response = apiResponse('PUT', `/api/items/admin/records/base/${BASE.code}/draft`);
+        await page.locator('[data-testid="item-save"]').click();
+        const saved = await response;
+        assert(saved.status() === 200, `save HTTP ${saved.status()}: ${await saved.text()}`);
+        const sent = JSON.parse(saved.request().postData() ?? '{}');
+        const m1 = sent.fields?.materials?.find((m) => m.id === BASE.material);
+        assert(m1?.blank_form === file.sm3 && m1?.sample === null, `sent ${JSON.stringify(m1)}`);
+        await page.waitForURL((url) => url.pathname === BASE_PATH, { timeout: waitMs() });
+        const notice = await noticeText('草稿');
+        const version = Number(/第 (\d+) 版/.exec(notice)?.[1]);
+        assert(version >= 2, `notice "${notice}"`);
+        await versionRow(version).locator('[data-testid="item-version-view"]').click();
+        const link = page.locator(
+          `[data-testid="item-guide"] [data-testid="item-material"][data-id="${BASE.material}"] [data-testid="item-material-blank-form"] a[data-testid="item-file-link"]`,
+        );
+        await link.waitFor({ state: 'visible', timeout: waitMs() });
+        const href = await link.getAttribute('href');
+        assert(href === `/api/items/admin/files/${file.sm3}`, `href ${href}`);
+        assert((await textOf(link)) === '空白表格', `link "${await textOf(link)}"`);
+        const got = await page.evaluate(async (url) => {
+          const r = await fetch(url, { credentials: 'same-origin' });
+          return { status: r.status, type: r.headers.get('Content-Type'), bytes: Array.from(new Uint8Array(await r.arrayBuffer())) };
+        }, href);
+        assert(got.status === 200, `download HTTP ${got.status}`);
+        const expected = Array.from(Buffer.from(PDF, 'latin1'));
+        assert(got.bytes.length === expected.length && got.bytes.every((b, i) => b === expected[i]), `bytes ${got.bytes.length}`);
+        return `${notice}; ${file.sm3.slice(0, 12)}… ${got.type}, ${got.bytes.length} bytes`;
+      } finally {
+        await fs.rm(dir, { recursive: true, force: true });
+      }
+    }))) return;
+    await shot('file');
 
     if (!(await check(`${CLERK.name} logs out`, async () => {
       await page.getByRole('button', { name: '退出', exact: true }).click({ timeout: waitMs() });

@@ -23,6 +23,11 @@ export interface PluginInfo {
 export interface ProblemEntry {
   at: string;
   message: string;
+  /** The JSON Pointer, when `at` is one (the same text), as the kernel's schema errors give it. */
+  pointer?: string;
+  /** For a CSV import: the file's line and the column's name (`at` then reads "第 12 行 promised_limit 列（…）"). */
+  line?: number;
+  column?: string;
 }
 
 /** An RFC 9457 problem (application/problem+json) or a transport failure. */
@@ -95,7 +100,16 @@ function problemEntries(v: unknown): ProblemEntry[] {
   if (!Array.isArray(v)) return [];
   return v
     .filter((e): e is Record<string, unknown> => !!e && typeof e === 'object')
-    .map((e) => ({ at: typeof e.at === 'string' ? e.at : '', message: typeof e.message === 'string' ? e.message : String(e.message ?? '') }));
+    .map((e) => {
+      const entry: ProblemEntry = {
+        at: typeof e.at === 'string' ? e.at : typeof e.pointer === 'string' ? e.pointer : '',
+        message: typeof e.message === 'string' ? e.message : String(e.message ?? ''),
+      };
+      if (typeof e.pointer === 'string') entry.pointer = e.pointer;
+      if (typeof e.line === 'number') entry.line = e.line;
+      if (typeof e.column === 'string' || typeof e.column === 'number') entry.column = String(e.column);
+      return entry;
+    });
 }
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

@@ -2,7 +2,9 @@
 // typed requests of its staff API (records, versions, diffs, drafts, review, retirement, change
 // reports, export and import), the Chinese names of the GB/T 39046 annex A code tables and of the
 // catalogue's own codes, the fields of base entries, implementations and bundles, and the
-// formatting of limits, JSON Pointers and form schemas. Stable codes go to the API; people see Chinese.
+// formatting of limits, JSON Pointers and form schemas, and the files materials and results refer to
+// (空白表格, 示例样表, 结果样本: uploaded once, referred to by SM3). Stable codes go to the API; people see Chinese.
+import { reactive } from 'vue';
 import { ApiError, request as kernelRequest, requestBlob as kernelRequestBlob } from './api';
 import { can } from './auth';
 import type { SchemaNode } from './openapi';
@@ -284,7 +286,7 @@ const FIELD_LABELS: Record<string, string> = {
   copies: '复印件份数',
   mandatory: '是否必备',
   blank_form: '空白表格',
-  sample: '样本',
+  sample: '示例样表',
   archive: '归档规则',
   archived: '是否归档',
   retention: '保管期限',
@@ -341,6 +343,8 @@ function stepsLabel(steps: string[]): string {
   const parts: string[] = [];
   steps.forEach((s, i) => {
     if (/^\d+$/.test(s)) parts.push(`第 ${Number(s) + 1} 项`);
+    else if (s === 'sample' && steps[i - 1] === 'result') parts.push('结果样本');
+    else if (s === 'fields' && i > 0 && /^\d+$/.test(steps[i - 1])) return; // "/implementations/3/fields/…": the record's content
     else if (i > 0 && MEMBER_LABELS[s] && !['fields', 'base_items', 'implementations', 'bundles'].includes(steps[i - 1]))
       parts.push(MEMBER_LABELS[s]);
     else parts.push(fieldLabel(s));
@@ -640,6 +644,11 @@ export interface FieldChange {
 export interface ChangeReport {
   id: string;
   implementation_code: string;
+  /** The implementation's name, level, division and department id (null when the record is gone). */
+  name?: string | null;
+  level?: string | null;
+  division_code?: string | null;
+  department?: string | null;
   basic_code: string;
   from_version: number | null;
   to_version: number;
@@ -660,6 +669,17 @@ export interface NewRecord {
   fields: ItemFields;
 }
 
+/**
+ * A problem a base entry's later change brought into an implementation that took effect before it
+ * (a promised limit now longer than the statutory one…): an import carries it, as a change report
+ * describes it, instead of refusing the file.
+ */
+export interface PropagatedProblem {
+  at: string;
+  pointer?: string;
+  message: string;
+}
+
 export interface ImportResult {
   created: number;
   updated: number;
@@ -667,6 +687,8 @@ export interface ImportResult {
   departments: number;
   themes: number;
   online_list_version: number | null;
+  propagated_problems: PropagatedProblem[];
+  dry_run?: boolean;
 }
 
 export interface Department {
@@ -810,8 +832,15 @@ const IMPORT_TIMEOUT_MS = 180_000;
 export type ImportBody = { format: 'json'; document: unknown } | { format: 'csv'; text: string };
 
 /** All-or-nothing; with `dryRun` nothing is stored and the answer says what would change. */
-export function importCatalogue(body: ImportBody, dryRun: boolean): Promise<ImportResult> {
-  return request<ImportResult>('POST', `${ROOT}/admin/import`, { ...body, dry_run: dryRun }, { timeoutMs: IMPORT_TIMEOUT_MS });
+export async function importCatalogue(body: ImportBody, dryRun: boolean): Promise<ImportResult> {
+  const r = await request<ImportResult>('POST', `${ROOT}/admin/import`, { ...body, dry_run: dryRun }, { timeoutMs: IMPORT_TIMEOUT_MS });
+  const problems: unknown[] = Array.isArray(r.propagated_problems) ? r.propagated_problems : [];
+  return {
+    ...r,
+    propagated_problems: problems
+      .filter(isObject)
+      .map((p) => ({ at: asString(p.at ?? p.pointer), pointer: asString(p.pointer) || undefined, message: asString(p.message) })),
+  };
 }
 
 export async function listDepartments(): Promise<Department[]> {
@@ -832,9 +861,9 @@ export async function getGuide(implementationCode: string): Promise<CatalogueGui
 
 // ---- Helpers for the pages -------------------------------------------------------------------
 
-/** Who may write drafts of this kind: base entries need items.base.edit, the others items.edit. */
+/** Who may write drafts of this kind (and upload their files): items.edit; base entries, being national, items.base.edit too. */
 export function canEditKind(kind: string): boolean {
-  return kind === 'base' ? can('items.base.edit') : can('items.edit');
+  return can('items.edit') && (kind !== 'base' || can('items.base.edit'));
 }
 
 export function departmentName(d: string | DepartmentRef | null | undefined, known: Department[] = []): string {
@@ -871,4 +900,58 @@ export function latestPublishedOf(r: ItemRecordDetail): ItemVersionInfo | null {
 
 export function itemPath(kind: string, code: string): string {
   return `/admin/items/${encodeURIComponent(kind)}/${encodeURIComponent(code)}`;
+}
+
+// ---- Files: 空白表格, 示例样表 and 结果样本 -------------------------------------------------------
+
+/** What the plugin takes (judged by the bytes there): PDF, OFD, Word, Excel, JPEG, PNG, up to 20 MB. */
+export const MAX_ITEM_FILE_BYTES = 20 * 1024 * 1024;
+export const ITEM_FILE_TYPES_TEXT = 'PDF、OFD、Word、Excel、JPEG 或 PNG';
+export const ITEM_FILE_ACCEPT =
+  '.pdf,.ofd,.doc,.docx,.xls,.xlsx,.jpg,.jpeg,.png,application/pdf,application/ofd,application/msword,' +
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document,application/vnd.ms-excel,' +
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,image/jpeg,image/png';
+const ITEM_FILE_EXTENSIONS = ['pdf', 'ofd', 'doc', 'docx', 'xls', 'xlsx', 'jpg', 'jpeg', 'png'];
+
+/** An uploaded file: the answer of POST /admin/files. */
+export interface ItemFile {
+  sm3: string;
+  name: string;
+  media_type: string;
+  size: number;
+}
+
+/** Whether the name's extension is one the plugin may take (it still checks the bytes). */
+export function itemFileNameOk(name: string): boolean {
+  const ext = name.includes('.') ? name.split('.').pop()!.toLowerCase() : '';
+  return ITEM_FILE_EXTENSIONS.includes(ext);
+}
+
+/**
+ * Files uploaded in this tab, by SM3: their names and sizes (a record holds only the SM3, so a file
+ * uploaded elsewhere is shown by a short SM3).
+ */
+export const knownItemFiles = reactive(new Map<string, ItemFile>());
+
+/** The first 12 hex digits of an SM3, for people. */
+export function shortSm3(sm3: string): string {
+  return sm3.length > 12 ? `${sm3.slice(0, 12)}…` : sm3;
+}
+
+/** Uploads a file (its bytes as Base64); answers {sm3, name, media_type, size} and remembers it. */
+export async function uploadItemFile(name: string, contentBase64: string): Promise<ItemFile> {
+  const f = await request<ItemFile>('POST', `${ROOT}/admin/files`, { name, content_base64: contentBase64 }, { timeoutMs: IMPORT_TIMEOUT_MS });
+  if (!f || typeof f.sm3 !== 'string' || !f.sm3) throw new ApiError(201, '服务器没有返回文件的 SM3。');
+  knownItemFiles.set(f.sm3, f);
+  return f;
+}
+
+/** The staff download of any uploaded file (a plain link works with the session cookie). */
+export function itemFileUrl(sm3: string): string {
+  return `${ROOT}/admin/files/${encodeURIComponent(sm3)}`;
+}
+
+/** The same download with the admin token, which a plain link cannot send. */
+export function fetchItemFile(sm3: string): Promise<Blob> {
+  return requestBlob('GET', itemFileUrl(sm3), '*/*', undefined, { timeoutMs: IMPORT_TIMEOUT_MS });
 }
