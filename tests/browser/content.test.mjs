@@ -26,10 +26,9 @@
 // Prints one line per check, then "N passed, N failed"; exits 0 only if none failed. SCREENSHOT is a
 // path prefix for one picture per page (<prefix>-<page>.png).
 
-import { assert, check, fail, launchPage, newPage, readEnv, run, screenshots, squash, waitMs, waitUntil } from './harness.mjs';
+import { assert, check, demoLogin, fail, newPage, openFirstPage, run, screenshots, squash, waitMs, waitUntil } from './harness.mjs';
 
 const OVERALL_TIMEOUT_MS = 300_000;
-const DEMO_PASSWORD = 'Wangban-Demo-2026';
 const CLERK = { username: 'clerk', name: '张三' };
 const CLERK2 = { username: 'clerk2', name: '赵六' };
 const APPROVER = { username: 'approver', name: '李四' };
@@ -63,18 +62,10 @@ const PDF = {
 const SECOND_TITLE = '关于启用新版预约系统的通知';
 const TO_CLERKS = { title: '请于本周五前完成窗口排班', body: '各受理人员请登录系统填报下周排班。' };
 
-const shotPath = (prefix, name) => `${prefix}-${name}.png`;
-
 async function main() {
-  const { base, screenshot } = readEnv();
-  const envOk = await check('environment (WANGBAN_URL)', () => {
-    assert(/^https?:\/\//.test(base), 'WANGBAN_URL must be an http(s) URL');
-    return base;
-  });
-  if (!envOk) return;
-
-  const first = await launchPage();
-  if (!first) return;
+  const opened = await openFirstPage();
+  if (!opened) return;
+  const { base, screenshot, first } = opened;
   const pages = [first];
   const open = async () => {
     const p = await newPage();
@@ -82,27 +73,16 @@ async function main() {
     return p;
   };
   const clerk = first.page;
-  const shotOf = (page) => screenshots(page, screenshot, (name) => shotPath(screenshot, name));
+  const shotOf = (page) => screenshots(page, screenshot);
 
   const textOf = async (locator) => squash(await locator.innerText({ timeout: waitMs() }));
   const navLink = (page, label) => page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: label, exact: true });
-  const headerName = async (page) => {
-    const h = page.locator('header [data-testid="current-user"]');
-    return (await h.count()) > 0 ? squash(await h.innerText()) : '';
-  };
   const noticeText = async (page, what) => {
     const n = page.locator('[data-testid="notice"]');
     await waitUntil(async () => (await n.count()) > 0 && squash(await n.innerText()).includes(what), `a notice with "${what}"`);
     return squash(await n.innerText());
   };
-  const login = async (page, user, path) => {
-    await page.goto(`${base}/login`, { waitUntil: 'domcontentloaded', timeout: waitMs() });
-    await page.locator('#login-username').fill(user.username, { timeout: waitMs() });
-    await page.locator('#login-password').fill(DEMO_PASSWORD);
-    await page.locator('[data-testid="password-login"]').click();
-    await page.waitForURL((url) => url.pathname === path, { timeout: waitMs() });
-    await waitUntil(async () => (await headerName(page)) === user.name, `the header to show ${user.name}`);
-  };
+  const login = (page, user, path) => demoLogin(page, base, user, path);
   /** A request from the page with its session cookie and CSRF token, as the UI would send it. */
   const api = (page, method, url, body) =>
     page.evaluate(

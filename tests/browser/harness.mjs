@@ -1,13 +1,15 @@
-// Shared harness of the browser tests (console.test.mjs, plugins.test.mjs, identity.test.mjs): check
+// Shared harness of the browser tests (console.test.mjs, plugins.test.mjs, identity.test.mjs…): check
 // bookkeeping with one line per check, deadline-aware waits, the chromium launch, more pages in their
-// own browser contexts (separate cookies: several people logged in at once) and the final
-// "N passed, N failed" line.
+// own browser contexts (separate cookies: several people logged in at once), logging in as a demo
+// account and the final "N passed, N failed" line.
 //
 // Uses playwright-core from web/node_modules with Debian's /usr/bin/chromium (CHROMIUM overrides the path).
 
 import { createRequire } from 'node:module';
 
 export const WAIT_MS = 15_000;
+/** The demo accounts' password (database.demo_data). */
+export const DEMO_PASSWORD = 'Wangban-Demo-2026';
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -78,6 +80,21 @@ export function readEnv() {
 }
 
 /**
+ * The start of a test against WANGBAN_URL: checks the environment, then launchPage(). Returns
+ * { base, screenshot, first: { context, page, pageErrors } }, or null when a check failed.
+ */
+export async function openFirstPage() {
+  const { base, screenshot } = readEnv();
+  const envOk = await check('environment (WANGBAN_URL)', () => {
+    assert(/^https?:\/\//.test(base), 'WANGBAN_URL must be an http(s) URL');
+    return base;
+  });
+  if (!envOk) return null;
+  const first = await launchPage();
+  return first ? { base, screenshot, first } : null;
+}
+
+/**
  * Checks that playwright-core loads and chromium launches, then opens a zh-CN 1280×800 page that
  * collects its uncaught errors. Returns { context, page, pageErrors }, or null when a check failed.
  */
@@ -116,8 +133,11 @@ export async function newPage() {
   return { context, page, pageErrors };
 }
 
-/** takeShot(name) saves one full-page picture per name to pathOf(name), as a check; nothing without SCREENSHOT. */
-export function screenshots(page, screenshot, pathOf) {
+/**
+ * takeShot(name) saves one full-page picture per name to pathOf(name) (by default <SCREENSHOT>-<name>.png),
+ * as a check; nothing without SCREENSHOT.
+ */
+export function screenshots(page, screenshot, pathOf = (name) => `${screenshot}-${name}.png`) {
   const taken = new Set();
   return async (name) => {
     if (!screenshot || taken.has(name) || page.isClosed()) return;
@@ -125,6 +145,25 @@ export function screenshots(page, screenshot, pathOf) {
     const path = pathOf(name);
     await check(`screenshot saved to ${path}`, () => page.screenshot({ path, fullPage: true, timeout: waitMs() }));
   };
+}
+
+/** The name the page's header shows for the person logged in, or "" when nobody is. */
+export async function headerName(page) {
+  const h = page.locator('header [data-testid="current-user"]');
+  return (await h.count()) > 0 ? squash(await h.innerText()) : '';
+}
+
+/**
+ * Logs in on <base>/login as a demo account (user: { username, name }) with the password, then
+ * waits until the page has left /login (or, given `path`, reached it) and the header shows the name.
+ */
+export async function demoLogin(page, base, user, path) {
+  await page.goto(`${base}/login`, { waitUntil: 'domcontentloaded', timeout: waitMs() });
+  await page.locator('#login-username').fill(user.username, { timeout: waitMs() });
+  await page.locator('#login-password').fill(DEMO_PASSWORD);
+  await page.locator('[data-testid="password-login"]').click();
+  await page.waitForURL((url) => (path === undefined ? url.pathname !== '/login' : url.pathname === path), { timeout: waitMs() });
+  await waitUntil(async () => (await headerName(page)) === user.name, `the header to show ${user.name}`);
 }
 
 function summary(code) {

@@ -16,7 +16,9 @@
 //  - on the base entry (2000400001) 张三 starts a new version and uploads files as material m1's
 //    空白表格: text named .pdf is refused (文件类型不支持, in Chinese beside the material), a small
 //    PDF is taken (its name and size shown); the saved draft sends its SM3, and the draft's content
-//    on the detail page links 空白表格 to the staff download, which returns the same bytes;
+//    on the detail page links 空白表格 to the staff download, which returns the same bytes; its
+//    发布影响预览 (loaded on demand) lists the base entry's two implementations (县级) and names the
+//    changed unified field 申请材料;
 //  - approver 李四 (items.read, items.review), after 张三 logged out, opens the record: the diff of
 //    version 2 against version 1 names 承诺办结时限 (1 → 3); 审核通过 after the confirmation
 //    publishes it; the version history shows version 2 published (and in force from today);
@@ -29,10 +31,9 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { assert, check, launchPage, readEnv, run, screenshots, squash, waitMs, waitUntil } from './harness.mjs';
+import { assert, check, demoLogin, openFirstPage, run, screenshots, squash, waitMs, waitUntil } from './harness.mjs';
 
 const OVERALL_TIMEOUT_MS = 300_000;
-const DEMO_PASSWORD = 'Wangban-Demo-2026';
 const CLERK = { username: 'clerk', name: '张三' };
 const APPROVER = { username: 'approver', name: '李四' };
 const ITEM = {
@@ -46,46 +47,27 @@ const ITEM = {
   fixed: '3',
 };
 const ITEM_PATH = `/admin/items/${ITEM.kind}/${ITEM.code}`;
-const BASE = { code: '2000400001', material: 'm1' };
+const BASE = { code: '2000400001', material: 'm1', implementations: ['330102004200040000101', '330106004200040000101'] };
 const BASE_PATH = `/admin/items/base/${BASE.code}`;
 const PDF = '%PDF-1.4\n%%EOF\n';
 
-const shotPath = (prefix, name) => `${prefix}-${name}.png`;
-
 async function main() {
-  const { base, screenshot } = readEnv();
-  const envOk = await check('environment (WANGBAN_URL)', () => {
-    assert(/^https?:\/\//.test(base), 'WANGBAN_URL must be an http(s) URL');
-    return base;
-  });
-  if (!envOk) return;
-
-  const first = await launchPage();
-  if (!first) return;
+  const opened = await openFirstPage();
+  if (!opened) return;
+  const { base, screenshot, first } = opened;
   const { page, pageErrors } = first;
-  const shot = screenshots(page, screenshot, (name) => shotPath(screenshot, name));
+  const shot = screenshots(page, screenshot);
 
   const textOf = async (locator) => squash(await locator.innerText({ timeout: waitMs() }));
   const nav = () => page.getByRole('navigation', { name: '主导航' });
   const navLink = (label) => nav().getByRole('link', { name: label, exact: true });
-  const headerName = async () => {
-    const h = page.locator('header [data-testid="current-user"]');
-    return (await h.count()) > 0 ? squash(await h.innerText()) : '';
-  };
   const heading = (name) => page.getByRole('heading', { level: 1, name }).waitFor({ state: 'visible', timeout: waitMs() });
   const noticeText = async (what) => {
     const n = page.locator('[data-testid="notice"]');
     await waitUntil(async () => (await n.count()) > 0 && squash(await n.innerText()).includes(what), `a notice with "${what}"`);
     return squash(await n.innerText());
   };
-  const login = async (user) => {
-    await page.goto(`${base}/login`, { waitUntil: 'domcontentloaded', timeout: waitMs() });
-    await page.locator('#login-username').fill(user.username, { timeout: waitMs() });
-    await page.locator('#login-password').fill(DEMO_PASSWORD);
-    await page.locator('[data-testid="password-login"]').click();
-    await page.waitForURL((url) => url.pathname !== '/login', { timeout: waitMs() });
-    await waitUntil(async () => (await headerName()) === user.name, `the header to show ${user.name}`);
-  };
+  const login = (user) => demoLogin(page, base, user);
   const apiResponse = (method, path) =>
     page.waitForResponse((r) => r.request().method() === method && new URL(r.url()).pathname === path, { timeout: waitMs() });
   const openStatus = () => page.locator('[data-testid="item-facts"] [data-testid="item-open-status"]');
@@ -287,6 +269,29 @@ async function main() {
       }
     }))) return;
     await shot('file');
+
+    await check(`发布影响预览 of the base entry's draft lists its ${BASE.implementations.length} implementations and the changed 申请材料`, async () => {
+      const section = page.locator('[data-testid="item-impact"]');
+      await section.waitFor({ state: 'visible', timeout: waitMs() });
+      assert((await section.locator('[data-testid="item-impact-row"]').count()) === 0, 'the preview loaded before it was asked for');
+      const response = apiResponse('GET', `/api/items/admin/records/base/${BASE.code}/impact`);
+      await section.locator('[data-testid="item-impact-load"]').click();
+      const r = await response;
+      assert(r.status() === 200, `HTTP ${r.status()}: ${await r.text()}`);
+      const rows = section.locator('[data-testid="item-impact-row"]');
+      await rows.first().waitFor({ state: 'visible', timeout: waitMs() });
+      const codes = (await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-code')))).sort();
+      assert(JSON.stringify(codes) === JSON.stringify(BASE.implementations), `implementations ${codes.join(' ')}`);
+      const summary = await textOf(section.locator('[data-testid="item-impact-summary"]'));
+      assert(summary.includes(`${BASE.implementations.length} 个实施清单`) && summary.includes('县级'), `summary "${summary}"`);
+      const change = section.locator('[data-testid="item-impact-change-row"][data-field="materials"]');
+      assert((await textOf(change)).includes('申请材料'), 'no 申请材料 among the changed fields');
+      // The department by its name, not its id: 杭州市上城区卫生健康局 for 330102….
+      const place = await textOf(rows.first());
+      assert(place.includes('县级') && place.includes('上城区') && !/_/.test(place), `row "${place}"`);
+      return `${summary}; ${place}`;
+    });
+    await shot('impact');
 
     if (!(await check(`${CLERK.name} logs out`, async () => {
       await page.getByRole('button', { name: '退出', exact: true }).click({ timeout: waitMs() });

@@ -24,10 +24,9 @@
 // path prefix for one picture per page (<prefix>-<page>.png).
 
 import { promises as fs } from 'node:fs';
-import { assert, check, fail, launchPage, newPage, readEnv, run, screenshots, squash, waitMs, waitUntil } from './harness.mjs';
+import { assert, check, demoLogin, fail, newPage, openFirstPage, run, screenshots, squash, waitMs, waitUntil } from './harness.mjs';
 
 const OVERALL_TIMEOUT_MS = 300_000;
-const DEMO_PASSWORD = 'Wangban-Demo-2026';
 const ADMIN = { username: 'admin', name: '系统管理员' };
 const CLERK = { username: 'clerk2', name: '赵六' };  // 张三 and 李四 already hold the demo's name seals
 
@@ -46,18 +45,10 @@ const SUSPEND_REASON = '持有人休假期间暂停使用';
 const REVOKE_REASON = '持有人调离岗位';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-const shotPath = (prefix, name) => `${prefix}-${name}.png`;
-
 async function main() {
-  const { base, screenshot } = readEnv();
-  const envOk = await check('environment (WANGBAN_URL)', () => {
-    assert(/^https?:\/\//.test(base), 'WANGBAN_URL must be an http(s) URL');
-    return base;
-  });
-  if (!envOk) return;
-
-  const first = await launchPage();
-  if (!first) return;
+  const opened = await openFirstPage();
+  if (!opened) return;
+  const { base, screenshot, first } = opened;
   const pages = [first];
   const open = async () => {
     const p = await newPage();
@@ -65,28 +56,17 @@ async function main() {
     return p;
   };
   const admin = first.page;
-  const shotOf = (page) => screenshots(page, screenshot, (name) => shotPath(screenshot, name));
+  const shotOf = (page) => screenshots(page, screenshot);
 
   const textOf = async (locator) => squash(await locator.innerText({ timeout: waitMs() }));
   const nav = (page) => page.getByRole('navigation', { name: '主导航' });
   const navLink = (page, label) => nav(page).getByRole('link', { name: label, exact: true });
-  const headerName = async (page) => {
-    const h = page.locator('header [data-testid="current-user"]');
-    return (await h.count()) > 0 ? squash(await h.innerText()) : '';
-  };
   const noticeText = async (page, what) => {
     const n = page.locator('[data-testid="notice"]');
     await waitUntil(async () => (await n.count()) > 0 && squash(await n.innerText()).includes(what), `a notice with "${what}"`);
     return squash(await n.innerText());
   };
-  const login = async (page, user) => {
-    await page.goto(`${base}/login`, { waitUntil: 'domcontentloaded', timeout: waitMs() });
-    await page.locator('#login-username').fill(user.username, { timeout: waitMs() });
-    await page.locator('#login-password').fill(DEMO_PASSWORD);
-    await page.locator('[data-testid="password-login"]').click();
-    await page.waitForURL((url) => url.pathname !== '/login', { timeout: waitMs() });
-    await waitUntil(async () => (await headerName(page)) === user.name, `the header to show ${user.name}`);
-  };
+  const login = (page, user) => demoLogin(page, base, user);
   const goto = (page, path) => page.goto(`${base}${path}`, { waitUntil: 'domcontentloaded', timeout: waitMs() });
   const heading = (page, name) => page.getByRole('heading', { level: 1, name }).waitFor({ state: 'visible', timeout: waitMs() });
   /** An <img> that has really loaded (a decoded picture, not a broken one): its natural width. */

@@ -33,66 +33,33 @@ export interface CodeLabel {
   label: string;
 }
 
+/** A code table from its "code 名称" pairs, separated by commas (the names hold no spaces). */
+function codes(pairs: string): CodeLabel[] {
+  return pairs.split(',').map((pair) => {
+    const [value, label] = pair.trim().split(' ');
+    return { value, label };
+  });
+}
+
 /** GB/T 39046 table A.1 事项类型. */
-export const ITEM_TYPES: CodeLabel[] = [
-  { value: '00', label: '行政权力事项' },
-  { value: '01', label: '行政许可' },
-  { value: '02', label: '行政处罚' },
-  { value: '03', label: '行政强制' },
-  { value: '04', label: '行政征收' },
-  { value: '05', label: '行政给付' },
-  { value: '06', label: '行政检查' },
-  { value: '07', label: '行政确认' },
-  { value: '08', label: '行政奖励' },
-  { value: '09', label: '行政裁决' },
-  { value: '10', label: '其他类别' },
-  { value: '20', label: '公共服务事项' },
-];
+export const ITEM_TYPES = codes(
+  '00 行政权力事项, 01 行政许可, 02 行政处罚, 03 行政强制, 04 行政征收, 05 行政给付, 06 行政检查, 07 行政确认, 08 行政奖励, 09 行政裁决, 10 其他类别, 20 公共服务事项',
+);
 
 /** Table A.2 行使层级. */
-export const EXERCISE_LEVELS: CodeLabel[] = [
-  { value: '1', label: '国家级' },
-  { value: '2', label: '省级' },
-  { value: '3', label: '市级' },
-  { value: '4', label: '县级' },
-  { value: '5', label: '镇（乡、街道）级' },
-  { value: '6', label: '村（社区）级' },
-  { value: '7', label: '分级管理' },
-];
+export const EXERCISE_LEVELS = codes('1 国家级, 2 省级, 3 市级, 4 县级, 5 镇（乡、街道）级, 6 村（社区）级, 7 分级管理');
 
 /** Table A.3 实施主体性质. */
-export const BODY_NATURES: CodeLabel[] = [
-  { value: '1', label: '法定机关' },
-  { value: '2', label: '授权组织' },
-  { value: '3', label: '受委托组织' },
-  { value: '9', label: '其他' },
-];
+export const BODY_NATURES = codes('1 法定机关, 2 授权组织, 3 受委托组织, 9 其他');
 
 /** Table A.4 服务对象. */
-export const SERVICE_OBJECTS: CodeLabel[] = [
-  { value: '1', label: '自然人' },
-  { value: '2', label: '企业法人' },
-  { value: '3', label: '事业法人' },
-  { value: '4', label: '社会组织法人' },
-  { value: '5', label: '行政机关' },
-  { value: '6', label: '其他组织' },
-];
+export const SERVICE_OBJECTS = codes('1 自然人, 2 企业法人, 3 事业法人, 4 社会组织法人, 5 行政机关, 6 其他组织');
 
 /** Table A.5 办理形式. */
-export const HANDLING_FORMS: CodeLabel[] = [
-  { value: '1', label: '窗口办理' },
-  { value: '2', label: '电脑端网上办理' },
-  { value: '3', label: '移动端网上申请' },
-  { value: '4', label: '快递申请' },
-  { value: '9', label: '其他' },
-];
+export const HANDLING_FORMS = codes('1 窗口办理, 2 电脑端网上办理, 3 移动端网上申请, 4 快递申请, 9 其他');
 
 /** Table A.6 办件类型. */
-export const CASE_TYPES: CodeLabel[] = [
-  { value: '1', label: '即办件' },
-  { value: '2', label: '承诺件' },
-  { value: '9', label: '其他' },
-];
+export const CASE_TYPES = codes('1 即办件, 2 承诺件, 9 其他');
 
 export type ItemKind = 'base' | 'implementation' | 'bundle';
 
@@ -112,50 +79,21 @@ export const ITEM_STATUSES: Record<VersionStatus, { label: string; tone: string 
   retired: { label: '已停用', tone: 'refused' },
 };
 
-export const ITEM_LEVELS: CodeLabel[] = [
-  { value: 'national', label: '国家级' },
-  { value: 'province', label: '省级' },
-  { value: 'city', label: '市级' },
-  { value: 'county', label: '县级' },
-];
+export const ITEM_LEVELS = codes('national 国家级, province 省级, city 市级, county 县级');
 
 /** Archive rules: 保管期限 and 存储期限 take the same codes. */
-export const RETENTIONS: CodeLabel[] = [
-  { value: 'permanent', label: '永久' },
-  { value: '30y', label: '30年' },
-  { value: '10y', label: '10年' },
-];
+export const RETENTIONS = codes('permanent 永久, 30y 30年, 10y 10年');
 
-export const MATERIAL_KINDS: CodeLabel[] = [
-  { value: 'application', label: '申请材料' },
-  { value: 'process', label: '过程材料' },
-  { value: 'result', label: '结果材料' },
-];
+export const MATERIAL_KINDS = codes('application 申请材料, process 过程材料, result 结果材料');
 
 /** 利用权限 (our codes: the reference names none). */
-export const USE_PERMISSIONS: CodeLabel[] = [
-  { value: 'public', label: '公开' },
-  { value: 'internal', label: '内部' },
-  { value: 'restricted', label: '受限' },
-];
+export const USE_PERMISSIONS = codes('public 公开, internal 内部, restricted 受限');
 
-export const LIMIT_UNITS: CodeLabel[] = [
-  { value: 'working_day', label: '工作日' },
-  { value: 'natural_day', label: '自然日' },
-  { value: 'month', label: '个月' },
-];
+export const LIMIT_UNITS = codes('working_day 工作日, natural_day 自然日, month 个月');
 
-export const AUDIENCES: CodeLabel[] = [
-  { value: 'person', label: '自然人' },
-  { value: 'legal', label: '法人' },
-  { value: 'both', label: '自然人和法人' },
-];
+export const AUDIENCES = codes('person 自然人, legal 法人, both 自然人和法人');
 
-export const RESULT_KINDS: CodeLabel[] = [
-  { value: 'certificate', label: '证照' },
-  { value: 'approval_document', label: '批准文书' },
-  { value: 'other', label: '其他' },
-];
+export const RESULT_KINDS = codes('certificate 证照, approval_document 批准文书, other 其他');
 
 /** The `x-ui` widgets of a form schema. */
 const WIDGETS: Record<string, string> = {
@@ -581,8 +519,8 @@ export interface OpenVersion {
   status: VersionStatus | string;
 }
 
-/** A line of GET /admin/records. */
-export interface ItemRecord {
+/** What a record is, in a list line and in its detail: kind, code, name, the implementation's place. */
+export interface ItemRecordHead {
   kind: ItemKind;
   code: string;
   name: string;
@@ -591,11 +529,15 @@ export interface ItemRecord {
   division_code: string | null;
   /** A department id, or {id, name}. */
   department: string | DepartmentRef | null;
-  published_version: number | null;
   in_force_version: number | null;
+  retired_from: string | null;
+}
+
+/** A line of GET /admin/records. */
+export interface ItemRecord extends ItemRecordHead {
+  published_version: number | null;
   effective_from: string | null;
   open_version: OpenVersion | null;
-  retired_from: string | null;
 }
 
 /** A version in a record's history (newest first). */
@@ -617,17 +559,9 @@ export interface ItemVersionInfo {
   origin: string | null;
 }
 
-export interface ItemRecordDetail {
-  kind: ItemKind;
-  code: string;
-  name: string;
-  basic_code: string | null;
-  level: string | null;
-  division_code: string | null;
-  department: string | DepartmentRef | null;
-  retired_from: string | null;
+/** GET /admin/records/{kind}/{code}: the record with its history. */
+export interface ItemRecordDetail extends ItemRecordHead {
   retired_reason: string | null;
-  in_force_version: number | null;
   versions: ItemVersionInfo[];
 }
 
@@ -656,6 +590,27 @@ export interface ChangeReport {
   changes: FieldChange[];
   problems: string[];
   created_at: string;
+}
+
+/** An implementation a base entry's open version reaches, and the problems publishing it would bring there. */
+export interface ImpactedImplementation {
+  implementation_code: string;
+  level: string | null;
+  division_code: string | null;
+  /** A department id. */
+  department: string | null;
+  problems: string[];
+}
+
+/** GET /admin/records/base/{code}/impact: what publishing the base entry's open version would do. */
+export interface ImpactPreview {
+  basic_code: string;
+  /** The published version it replaces (null: none yet), and the open version. */
+  from_version: number | null;
+  to_version: number;
+  /** The unified fields it changes. */
+  changes: FieldChange[];
+  implementations: ImpactedImplementation[];
 }
 
 export interface NewRecord {
@@ -794,6 +749,20 @@ export function rejectVersion(kind: string, code: string, version: number, note:
 /** 停用: out of force from that day. */
 export function retireRecord(kind: string, code: string, effectiveFrom: string, reason: string): Promise<unknown> {
   return request<unknown>('POST', `${path(kind, code)}/retire`, { effective_from: effectiveFrom, reason });
+}
+
+/**
+ * 发布影响预览 of a base entry's open version (or version n): its changed unified fields and every
+ * implementation it reaches with the problems it would bring. Needs items.base.edit; 409
+ * items.no_draft when the entry has no open version.
+ */
+export async function getImpact(basicCode: string, version?: number): Promise<ImpactPreview> {
+  const data = await request<ImpactPreview>('GET', `${path('base', basicCode)}/impact${query({ version })}`);
+  return {
+    ...data,
+    changes: asArray<FieldChange>(data.changes),
+    implementations: asArray<ImpactedImplementation>(data.implementations).map((i) => ({ ...i, problems: asArray<string>(i.problems) })),
+  };
 }
 
 export async function listChangeReports(code: string, limit: number): Promise<ChangeReport[]> {
