@@ -247,14 +247,15 @@ std::vector<std::pair<RecordHeader, VersionInForce>> CatalogueStore::all_in_forc
 }
 
 std::optional<json> CatalogueStore::effective_item(soci::session& s, const std::string& code, const std::string& date) {
-  auto h = header(s, Kind::implementation, code);
-  if (!h) return std::nullopt;
-  auto local = in_force(s, Kind::implementation, code, date);
-  auto base = in_force(s, Kind::base, h->basic_code, date);
-  if (!local || !base) return std::nullopt;
-  json fields = base->fields;
+  // From the shared snapshot of that day: nothing is parsed per request.
+  auto snap = snapshot(s, date);
+  auto at = snap->implementation_index.find(code);
+  if (at == snap->implementation_index.end()) return std::nullopt;
+  const auto& [h, local] = snap->implementations[at->second];
+  const VersionInForce& base = snap->bases.at(h.basic_code);
+  json fields = base.fields;
   for (auto& m : fields["materials"]) m["local"] = false;
-  for (auto& [k, v] : local->fields.items()) {
+  for (auto& [k, v] : local.fields.items()) {
     if (k == "local_materials") {
       for (auto m : v) {
         m["local"] = true;
@@ -264,19 +265,19 @@ std::optional<json> CatalogueStore::effective_item(soci::session& s, const std::
       fields[k] = v;
     }
   }
-  json department = {{"id", h->department}};
+  json department = {{"id", h.department}};
   std::string name, credit;
-  s << "SELECT name, credit_code FROM items_departments WHERE id = :i", soci::use(h->department), soci::into(name), soci::into(credit);
+  s << "SELECT name, credit_code FROM items_departments WHERE id = :i", soci::use(h.department), soci::into(name), soci::into(credit);
   if (s.got_data()) department.update({{"name", name}, {"credit_code", credit}});
   return json{{"implementation_code", code},
-              {"basic_code", h->basic_code},
-              {"level", h->level},
-              {"division_code", h->division_code},
+              {"basic_code", h.basic_code},
+              {"level", h.level},
+              {"division_code", h.division_code},
               {"department", department},
-              {"base_version", base->version},
-              {"implementation_version", local->version},
-              {"effective_from", std::max(base->effective_from, local->effective_from)},
-              {"fully_online", local->fields["online"].value("fully_online", false)},
+              {"base_version", base.version},
+              {"implementation_version", local.version},
+              {"effective_from", std::max(base.effective_from, local.effective_from)},
+              {"fully_online", std::binary_search(snap->online.begin(), snap->online.end(), code)},
               {"fields", fields}};
 }
 
@@ -296,6 +297,7 @@ std::shared_ptr<const CatalogueStore::Snapshot> CatalogueStore::snapshot(soci::s
   for (auto& entry : all_in_force(s, Kind::implementation, date))
     if (built->bases.count(entry.first.basic_code)) {
       if (entry.second.fields["online"].value("fully_online", false)) built->online.push_back(entry.first.code);
+      built->implementation_index[entry.first.code] = built->implementations.size();
       built->implementations.push_back(std::move(entry));
     }
   std::sort(built->online.begin(), built->online.end());

@@ -79,7 +79,8 @@ class CatalogueStore {
   std::optional<RecordHeader> header(soci::session& s, Kind kind, const std::string& code);
   // Every record of a kind with its version in force on `date` (records without one are left out).
   std::vector<std::pair<RecordHeader, VersionInForce>> all_in_force(soci::session& s, Kind kind, const std::string& date);
-  // The effective guide of an implementation (README "GET /catalogue/{code}"), or nothing.
+  // The effective guide of an implementation (README "GET /catalogue/{code}"), or nothing. Read
+  // from the day's snapshot: call it outside write transactions.
   std::optional<json> effective_item(soci::session& s, const std::string& implementation_code, const std::string& date);
   // Every base entry and implementation in force on a day, parsed once: reads share it until the
   // catalogue's generation changes (any node's publication, retirement or import). `cached` false
@@ -87,6 +88,7 @@ class CatalogueStore {
   struct Snapshot {
     std::map<std::string, VersionInForce> bases;  // by basic code
     std::vector<std::pair<RecordHeader, VersionInForce>> implementations;
+    std::map<std::string, std::size_t> implementation_index;  // code -> position in implementations
     std::vector<std::string> online;  // implementations on the "全程网办" list, sorted
   };
   std::shared_ptr<const Snapshot> snapshot(soci::session& s, const std::string& date, bool cached = true);
