@@ -421,7 +421,10 @@ async function main() {
       await row.waitFor({ state: 'visible', timeout: waitMs() });
       assert((await row.getAttribute('data-read')) === 'false', 'not unread');
       assert((await auditor.locator('[data-testid="message-row"]').count()) === 1, 'the first notice was sent before the subscription');
+      // The filter reloads the list: wait for that answer, or the click below may race it.
+      const filtered = auditor.waitForResponse((r) => new URL(r.url()).pathname === '/api/messages' && new URL(r.url()).searchParams.get('unread') === '1', { timeout: waitMs() });
       await auditor.locator('[data-testid="unread-only"]').check();
+      await filtered;
       await waitUntil(async () => (await auditor.locator('[data-testid="message-row"]').count()) === 1, 'one unread message');
       const marked = auditor.waitForResponse((r) => /\/api\/messages\/[^/]+\/read$/.test(new URL(r.url()).pathname), { timeout: waitMs() });
       await row.locator('[data-testid="message-open"]').click();
