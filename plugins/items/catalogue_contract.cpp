@@ -195,7 +195,19 @@ std::vector<wangban::SchemaError> CatalogueContract::check_application(std::stri
   } catch (const json::parse_error&) {
     return {{"", "申请表不是有效的 JSON"}};
   }
-  return wangban::JsonSchema::compile(found->form_schema)->validate(form);
+  std::string key = found->implementation_code + "@" + std::to_string(found->implementation_version);
+  std::shared_ptr<const wangban::JsonSchema> schema;
+  {
+    std::lock_guard lock(forms_mutex_);
+    if (auto it = forms_.find(key); it != forms_.end()) schema = it->second;
+  }
+  if (!schema) {
+    schema = wangban::JsonSchema::compile(found->form_schema);
+    std::lock_guard lock(forms_mutex_);
+    if (forms_.size() >= 1024) forms_.clear();  // the catalogue's forms, a few times over at most
+    forms_.emplace(key, schema);
+  }
+  return schema->validate(form);
 }
 
 }  // namespace items

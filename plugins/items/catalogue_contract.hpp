@@ -2,6 +2,10 @@
 // the hall, approval, certificates and archive read, answered from CatalogueStore.
 #pragma once
 
+#include <map>
+#include <memory>
+#include <mutex>
+
 #include <wangban/contracts/items.hpp>
 
 #include "catalogue_store.hpp"
@@ -21,6 +25,9 @@ class CatalogueContract final : public wangban::contracts::ItemsCatalogue {
 
  private:
   CatalogueStore& store_;
+  // Compiled application forms by "implementation code@version": a version never changes.
+  std::mutex forms_mutex_;
+  std::map<std::string, std::shared_ptr<const wangban::JsonSchema>> forms_;
 };
 
 // The list of items in force on a day matching a query, as JSON summaries (README "GET /catalogue"),

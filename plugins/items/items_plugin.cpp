@@ -25,8 +25,10 @@ class ItemsPlugin final : public wangban::Plugin {
   void start(wangban::Context& ctx) override {
     store_ = std::make_unique<CatalogueStore>(ctx);
     load_demo_catalogue(ctx);
-    add_routes(ctx, *store_);
-    ctx.contracts().provide(std::make_shared<CatalogueContract>(*store_));
+    contract_ = std::make_shared<CatalogueContract>(*store_);
+    add_routes(ctx, *store_, *contract_);
+    // Offered as the contract's class, so consumers get a correctly converted pointer.
+    ctx.contracts().provide<wangban::contracts::ItemsCatalogue>(contract_);
   }
 
  private:
@@ -47,6 +49,7 @@ class ItemsPlugin final : public wangban::Plugin {
   }
 
   std::unique_ptr<CatalogueStore> store_;
+  std::shared_ptr<CatalogueContract> contract_;  // the routes use it too
 };
 
 }  // namespace items

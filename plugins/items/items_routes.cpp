@@ -125,7 +125,7 @@ std::string base64_decode(const std::string& text) {
 
 }  // namespace
 
-void add_routes(wangban::Context& ctx, CatalogueStore& store) {
+void add_routes(wangban::Context& ctx, CatalogueStore& store, CatalogueContract& contract) {
   auto& routes = ctx.routes();
   const std::string pub(wangban::kPublic);
 
@@ -152,9 +152,9 @@ void add_routes(wangban::Context& ctx, CatalogueStore& store) {
                 return Response::json(*guide);
               }});
   routes.add({"POST", "/catalogue/{code}/check", pub, "用事项当日有效的申请表单检查一份申请（与办理时服务端的检查相同）", R"({"type":"object"})", "",
-              [&store](const Request& req) {
+              [&contract](const Request& req) {
                 json errors = json::array();
-                for (auto& e : CatalogueContract(store).check_application(req.param("code"), req.body(), req.query("date").value_or("")))
+                for (auto& e : contract.check_application(req.param("code"), req.body(), req.query("date").value_or("")))
                   errors.push_back({{"pointer", e.pointer}, {"message", e.message}});
                 return Response::json({{"valid", errors.empty()}, {"errors", errors}});
               }});

@@ -10,6 +10,8 @@ class Context;
 namespace items {
 
 class CatalogueStore;
-void add_routes(wangban::Context& ctx, CatalogueStore& store);
+class CatalogueContract;
+// `contract` answers the public check of an application (the same object other plugins find).
+void add_routes(wangban::Context& ctx, CatalogueStore& store, CatalogueContract& contract);
 
 }  // namespace items
