@@ -16,13 +16,6 @@ namespace {
 
 namespace c = wangban::contracts;
 
-std::string date_or_today(std::string_view on_date) {
-  std::string date(on_date);
-  if (date.empty()) return today();
-  if (!valid_date(date)) throw wangban::Problem::bad_request("items.bad_date", "日期须为 YYYY-MM-DD：" + date);
-  return date;
-}
-
 std::string text(const json& object, const char* key) {
   auto it = object.find(key);
   return it != object.end() && it->is_string() ? it->get<std::string>() : "";
@@ -68,7 +61,7 @@ c::ItemMaterial material_of(const json& m) {
 
 std::optional<c::ServiceItem> CatalogueContract::item(std::string_view implementation_code, std::string_view on_date) {
   auto s = store_.context().database().session();
-  auto guide = store_.effective_item(*s, std::string(implementation_code), date_or_today(on_date));
+  auto guide = store_.effective_item(*s, std::string(implementation_code), day_or_today(on_date));
   if (!guide) return std::nullopt;
   const json& f = (*guide)["fields"];
   c::ServiceItem item;
@@ -106,7 +99,7 @@ std::optional<c::ServiceItem> CatalogueContract::item(std::string_view implement
 }
 
 json find_items(CatalogueStore& store, const c::ItemQuery& q) {
-  std::string date = date_or_today(q.on_date);
+  std::string date = day_or_today(q.on_date);
   auto s = store.context().database().session();
   auto snapshot = store.snapshot(*s, date);
   std::map<std::string, std::string> department_names;
@@ -154,7 +147,7 @@ std::vector<c::ItemSummary> CatalogueContract::find(const c::ItemQuery& query) {
 
 std::optional<c::Bundle> CatalogueContract::bundle(std::string_view bundle_code, std::string_view on_date) {
   auto s = store_.context().database().session();
-  auto v = store_.in_force(*s, Kind::bundle, std::string(bundle_code), date_or_today(on_date));
+  auto v = store_.in_force(*s, Kind::bundle, std::string(bundle_code), day_or_today(on_date));
   if (!v) return std::nullopt;
   const json& f = v->fields;
   c::Bundle b;
@@ -181,28 +174,32 @@ std::optional<c::Bundle> CatalogueContract::bundle(std::string_view bundle_code,
 
 std::vector<std::string> CatalogueContract::online_list(std::string_view on_date, int* version) {
   auto s = store_.context().database().session();
-  return store_.online_codes(*s, date_or_today(on_date), version);
+  return store_.online_codes(*s, day_or_today(on_date), version);
 }
 
 std::vector<wangban::SchemaError> CatalogueContract::check_application(std::string_view implementation_code,
                                                                        std::string_view form_json, std::string_view on_date) {
-  auto found = item(implementation_code, on_date);
-  if (!found)
+  // Only the implementation's form and version are needed: read them from the day's snapshot.
+  auto s = store_.context().database().session();
+  auto snapshot = store_.snapshot(*s, day_or_today(on_date));
+  auto at = snapshot->implementation_index.find(std::string(implementation_code));
+  if (at == snapshot->implementation_index.end())
     throw wangban::Problem::not_found("items.not_found", "事项 " + std::string(implementation_code) + " 不在办理期内或不存在");
+  const VersionInForce& implementation = snapshot->implementations[at->second].second;
   json form;
   try {
     form = json::parse(form_json);
   } catch (const json::parse_error&) {
     return {{"", "申请表不是有效的 JSON"}};
   }
-  std::string key = found->implementation_code + "@" + std::to_string(found->implementation_version);
+  std::string key = std::string(implementation_code) + "@" + std::to_string(implementation.version);
   std::shared_ptr<const wangban::JsonSchema> schema;
   {
     std::lock_guard lock(forms_mutex_);
     if (auto it = forms_.find(key); it != forms_.end()) schema = it->second;
   }
   if (!schema) {
-    schema = wangban::JsonSchema::compile(found->form_schema);
+    schema = wangban::JsonSchema::compile(implementation.fields.at("form_schema"));
     std::lock_guard lock(forms_mutex_);
     if (forms_.size() >= 1024) forms_.clear();  // the catalogue's forms, a few times over at most
     forms_.emplace(key, schema);

@@ -32,8 +32,6 @@ std::string new_uuid() {
   return buf;
 }
 
-std::string text_or_null(const soci::row& r, std::size_t i) { return wangban::row_text(r, i); }
-
 json nullable(const std::string& text) { return text.empty() ? json(nullptr) : json(text); }
 
 // The unified fields whose values differ between two versions of a base entry (or any fields when
@@ -109,10 +107,6 @@ class DatabaseView final : public CatalogueView {
   mutable std::map<std::string, Implementation> implementations_;
 };
 
-const char* status_label(const std::string& status) {
-  return status == "draft" ? "草稿" : status == "review" ? "待审核" : status == "published" ? "已发布" : "";
-}
-
 }  // namespace
 
 Kind parse_kind(const std::string& text) {
@@ -141,6 +135,13 @@ std::string now_iso() {
   std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
   std::snprintf(buf + n, sizeof buf - n, ".%03dZ", static_cast<int>(ms % 1000));
   return buf;
+}
+
+std::string day_or_today(std::string_view text) {
+  if (text.empty()) return today();
+  std::string day(text);
+  if (!valid_date(day)) throw wangban::Problem::bad_request("items.bad_date", "日期须为 YYYY-MM-DD：" + day);
+  return day;
 }
 
 std::string today() {
@@ -178,7 +179,7 @@ json CatalogueStore::departments() {
       (s->prepare << "SELECT id, name, credit_code, division_code, level, parent FROM items_departments ORDER BY position, id");
   for (auto& r : rows)
     out.push_back({{"id", r.get<std::string>(0)}, {"name", r.get<std::string>(1)}, {"credit_code", r.get<std::string>(2)},
-                   {"division_code", r.get<std::string>(3)}, {"level", r.get<std::string>(4)}, {"parent", nullable(text_or_null(r, 5))}});
+                   {"division_code", r.get<std::string>(3)}, {"level", r.get<std::string>(4)}, {"parent", nullable(wangban::row_text(r, 5))}});
   return out;
 }
 
@@ -404,7 +405,7 @@ json CatalogueStore::list_records(const std::string& kind, const std::string& st
     if (records.empty() || records.back()["kind"] != k || records.back()["code"] != code)
       records.push_back({{"kind", k}, {"code", code}, {"name", r.get<std::string>(2)}, {"basic_code", r.get<std::string>(3)},
                          {"level", r.get<std::string>(4)}, {"division_code", r.get<std::string>(5)},
-                         {"department", r.get<std::string>(6)}, {"retired_from", nullable(text_or_null(r, 7))},
+                         {"department", r.get<std::string>(6)}, {"retired_from", nullable(wangban::row_text(r, 7))},
                          {"published_version", nullptr}, {"in_force_version", nullptr}, {"effective_from", nullptr},
                          {"open_version", nullptr}});
     auto& rec = records.back();
@@ -457,9 +458,9 @@ json CatalogueStore::record(Kind kind, const std::string& code) {
     versions.push_back({{"version", wangban::row_integer(r, 0)}, {"status", r.get<std::string>(1)},
                         {"effective_from", r.get<std::string>(2)}, {"author_name", r.get<std::string>(3)},
                         {"author_id", r.get<std::string>(12)}, {"created_at", r.get<std::string>(4)},
-                        {"updated_at", r.get<std::string>(5)}, {"submitted_at", nullable(text_or_null(r, 6))},
-                        {"reviewer_name", nullable(text_or_null(r, 7))}, {"reviewed_at", nullable(text_or_null(r, 8))},
-                        {"review_note", nullable(text_or_null(r, 9))}, {"published_at", nullable(text_or_null(r, 10))},
+                        {"updated_at", r.get<std::string>(5)}, {"submitted_at", nullable(wangban::row_text(r, 6))},
+                        {"reviewer_name", nullable(wangban::row_text(r, 7))}, {"reviewed_at", nullable(wangban::row_text(r, 8))},
+                        {"review_note", nullable(wangban::row_text(r, 9))}, {"published_at", nullable(wangban::row_text(r, 10))},
                         {"origin", r.get<std::string>(11)}});
   auto force = in_force(*s, kind, code, today());
   return {{"kind", k},
@@ -523,8 +524,8 @@ json CatalogueStore::change_reports(const std::string& code, int limit) {
                    {"basic_code", r.get<std::string>(2)}, {"from_version", wangban::row_integer(r, 3)},
                    {"to_version", wangban::row_integer(r, 4)}, {"effective_from", r.get<std::string>(5)},
                    {"changes", json::parse(r.get<std::string>(6))}, {"problems", json::parse(r.get<std::string>(7))},
-                   {"created_at", r.get<std::string>(8)}, {"name", text_or_null(r, 9)}, {"level", text_or_null(r, 10)},
-                   {"division_code", text_or_null(r, 11)}, {"department", text_or_null(r, 12)}});
+                   {"created_at", r.get<std::string>(8)}, {"name", wangban::row_text(r, 9)}, {"level", wangban::row_text(r, 10)},
+                   {"division_code", wangban::row_text(r, 11)}, {"department", wangban::row_text(r, 12)}});
   return {{"reports", out}};
 }
 
@@ -544,6 +545,13 @@ void CatalogueStore::lock(soci::session& s, Kind kind, const std::string& code) 
   if (ctx_.database().dialect() != wangban::Dialect::postgresql) return;
   std::string k = kind_name(kind), found;
   s << "SELECT code FROM items_records WHERE kind = :k AND code = :c FOR UPDATE", soci::use(k), soci::use(code), soci::into(found);
+}
+
+RecordHeader CatalogueStore::locked_record(soci::session& s, Kind kind, const std::string& code) {
+  lock(s, kind, code);
+  auto h = header(s, kind, code);
+  if (!h) throw wangban::Problem::not_found("items.not_found", "目录中没有 " + code);
+  return *h;
 }
 
 int CatalogueStore::max_version(soci::session& s, Kind kind, const std::string& code) {
@@ -581,14 +589,19 @@ void CatalogueStore::insert_record(soci::session& s, const RecordHeader& h, cons
       soci::use(h.department), soci::use(at);
 }
 
+void CatalogueStore::mark_retired(soci::session& s, Kind kind, const std::string& code, const std::string& date,
+                                  const std::string& reason) {
+  std::string k = kind_name(kind);
+  s << "UPDATE items_records SET retired_from = :e, retired_reason = :r WHERE kind = :k AND code = :c", soci::use(date),
+      soci::use(reason), soci::use(k), soci::use(code);
+  bump_generation(s);
+  ctx_.events().publish(s, "item.retired", {{"kind", k}, {"code", code}, {"effective_from", date}, {"reason", reason}});
+}
+
 bool CatalogueStore::retire_as_imported(soci::session& s, const RecordHeader& h, const std::string& date, const std::string& reason) {
   auto now = header(s, h.kind, h.code);
   if (now && now->retired_from == date && now->retired_reason == reason) return false;
-  std::string k = kind_name(h.kind);
-  s << "UPDATE items_records SET retired_from = :e, retired_reason = :r WHERE kind = :k AND code = :c", soci::use(date),
-      soci::use(reason), soci::use(k), soci::use(h.code);
-  bump_generation(s);
-  ctx_.events().publish(s, "item.retired", {{"kind", k}, {"code", h.code}, {"effective_from", date}, {"reason", reason}});
+  mark_retired(s, h.kind, h.code, date, reason);
   return true;
 }
 
@@ -654,19 +667,16 @@ json CatalogueStore::save_draft(const Actor& actor, Kind kind, const std::string
   require_date(effective_from, "/effective_from", true);
   auto s = ctx_.database().session();
   wangban::WriteTransaction tx(*s, ctx_.database().dialect());
-  lock(*s, kind, code);
-  auto h = header(*s, kind, code);
-  if (!h) throw wangban::Problem::not_found("items.not_found", "目录中没有 " + code);
-  std::string k = kind_name(kind), text = fields.dump(), at = now_iso(), retired;
-  soci::indicator ind = soci::i_null;
-  *s << "SELECT retired_from FROM items_records WHERE kind = :k AND code = :c", soci::use(k), soci::use(code), soci::into(retired, ind);
-  if (ind == soci::i_ok) throw wangban::Problem::conflict("items.retired", code + " 已停用（" + retired + " 起），不能再编辑");
+  RecordHeader h = locked_record(*s, kind, code);
+  std::string k = kind_name(kind), text = fields.dump(), at = now_iso();
+  if (!h.retired_from.empty())
+    throw wangban::Problem::conflict("items.retired", code + " 已停用（" + h.retired_from + " 起），不能再编辑");
   auto open = open_version(*s, kind, code);
   if (open && open->status == "review")
     throw wangban::Problem::conflict("items.in_review", "第 " + std::to_string(open->version) +
                                                             " 版正在审核，不能修改；请审核人退回后再编辑");
   std::vector<FieldError> errors;
-  check(*s, *h, fields, "/fields", errors);
+  check(*s, h, fields, "/fields", errors);
   if (!errors.empty()) throw_invalid("items.invalid", "事项内容不符合规则", errors);
   int online = online_flag(kind, fields);
   if (open) {
@@ -770,20 +780,12 @@ json CatalogueStore::retire(const Actor& actor, Kind kind, const std::string& co
   {
     auto s = ctx_.database().session();
     wangban::WriteTransaction tx(*s, ctx_.database().dialect());
-    lock(*s, kind, code);
-    auto h = header(*s, kind, code);
-    if (!h) throw wangban::Problem::not_found("items.not_found", "目录中没有 " + code);
-    std::string k = kind_name(kind), retired;
-    soci::indicator ind = soci::i_null;
-    *s << "SELECT retired_from FROM items_records WHERE kind = :k AND code = :c", soci::use(k), soci::use(code), soci::into(retired, ind);
-    if (ind == soci::i_ok) throw wangban::Problem::conflict("items.retired", code + " 已于 " + retired + " 起停用");
+    RecordHeader h = locked_record(*s, kind, code);
+    if (!h.retired_from.empty()) throw wangban::Problem::conflict("items.retired", code + " 已于 " + h.retired_from + " 起停用");
     if (!latest_published(*s, kind, code)) throw wangban::Problem::conflict("items.not_published", code + " 尚未发布，丢弃草稿即可");
     if (auto open = open_version(*s, kind, code); open && open->status == "review")
       throw wangban::Problem::conflict("items.in_review", code + " 有正在审核的版本，请先审核完毕再停用");
-    *s << "UPDATE items_records SET retired_from = :e, retired_reason = :r WHERE kind = :k AND code = :c", soci::use(effective_from),
-        soci::use(reason), soci::use(k), soci::use(code);
-    bump_generation(*s);
-    ctx_.events().publish(*s, "item.retired", {{"kind", k}, {"code", code}, {"effective_from", effective_from}, {"reason", reason}});
+    mark_retired(*s, kind, code, effective_from, reason);
     if (kind != Kind::bundle) refresh_online_list(*s, effective_from);
     tx.commit();
   }

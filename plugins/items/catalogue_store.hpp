@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -36,6 +37,8 @@ const char* kind_name(Kind kind);
 
 // Today in China (UTC+8), YYYY-MM-DD.
 std::string today();
+// A requested day (YYYY-MM-DD), or today when none is given; Problem 400 "items.bad_date" otherwise.
+std::string day_or_today(std::string_view text);
 // Now in UTC, ISO 8601 with milliseconds ("2026-11-27T01:02:03.456Z").
 std::string now_iso();
 
@@ -132,6 +135,8 @@ class CatalogueStore {
                const std::string* known_name = nullptr);
   void insert_record(soci::session& s, const RecordHeader& header, const std::string& name);
   // Retires a record from `date` as an import says (true when that changed anything).
+  // Records a retirement from `date` (the record, the catalogue's generation, the event).
+  void mark_retired(soci::session& s, Kind kind, const std::string& code, const std::string& date, const std::string& reason);
   bool retire_as_imported(soci::session& s, const RecordHeader& header, const std::string& date, const std::string& reason);
   // Writes a new version of the "全程网办" list when the list as of `date` differs from the last one.
   void refresh_online_list(soci::session& s, const std::string& date);
@@ -146,6 +151,8 @@ class CatalogueStore {
   std::optional<OpenVersion> open_version(soci::session& s, Kind kind, const std::string& code);
   // Holds the record against concurrent changes until the transaction ends.
   void lock(soci::session& s, Kind kind, const std::string& code);
+  // The record, locked; Problem 404 "items.not_found" when there is none.
+  RecordHeader locked_record(soci::session& s, Kind kind, const std::string& code);
 
  private:
   int max_version(soci::session& s, Kind kind, const std::string& code);

@@ -26,18 +26,15 @@ constexpr std::size_t kMaxFile = 20 * 1024 * 1024;
 // their first entry's name ([Content_Types].xml for Word and Excel, OFD.xml for OFD).
 std::string sniff(const std::string& b, const std::string& name) {
   auto starts = [&](std::string_view magic) { return b.size() >= magic.size() && std::string_view(b).substr(0, magic.size()) == magic; };
-  auto ends_with = [&](std::string_view suffix) {
-    return name.size() >= suffix.size() && std::string_view(name).substr(name.size() - suffix.size()) == suffix;
-  };
   if (starts("%PDF-")) return "application/pdf";
   if (starts("\x89PNG\r\n\x1a\n")) return "image/png";
   if (starts("\xFF\xD8\xFF")) return "image/jpeg";
   if (starts(std::string_view("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8)))
-    return ends_with(".xls") ? "application/vnd.ms-excel" : "application/msword";
+    return name.ends_with(".xls") ? "application/vnd.ms-excel" : "application/msword";
   if (starts(std::string_view("PK\x03\x04", 4))) {
-    if (ends_with(".ofd")) return "application/ofd";
-    if (ends_with(".xlsx")) return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-    if (ends_with(".docx")) return "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+    if (name.ends_with(".ofd")) return "application/ofd";
+    if (name.ends_with(".xlsx")) return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    if (name.ends_with(".docx")) return "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
   }
   return "";
 }

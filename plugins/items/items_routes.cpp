@@ -26,31 +26,31 @@ namespace {
 using wangban::Request;
 using wangban::Response;
 
+// The whole text as a decimal integer, or nothing.
+std::optional<int> whole_number(std::string_view text) {
+  int out = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return out;
+}
+
 int int_query(const Request& req, const char* name, int fallback, int low, int high) {
   auto v = req.query(name);
   if (!v || v->empty()) return fallback;
-  int out = 0;
-  auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
-  if (ec != std::errc() || end != v->data() + v->size() || out < low || out > high)
+  auto n = whole_number(*v);
+  if (!n || *n < low || *n > high)
     throw wangban::Problem::bad_request("items.bad_query", std::string("参数 ") + name + " 应为 " + std::to_string(low) + " 到 " +
                                                                 std::to_string(high) + " 之间的整数");
-  return out;
+  return *n;
 }
 
-std::string date_query(const Request& req) {
-  auto v = req.query("date");
-  if (!v || v->empty()) return today();
-  if (!valid_date(*v)) throw wangban::Problem::bad_request("items.bad_date", "日期须为 YYYY-MM-DD：" + *v);
-  return *v;
-}
+std::string date_query(const Request& req) { return day_or_today(req.query("date").value_or("")); }
 
 int version_param(const Request& req) {
   const std::string& text = req.param("version");
-  int out = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-  if (ec != std::errc() || end != text.data() + text.size() || out < 1)
-    throw wangban::Problem::bad_request("items.bad_version", "版本号应为正整数：" + text);
-  return out;
+  auto n = whole_number(text);
+  if (!n || *n < 1) throw wangban::Problem::bad_request("items.bad_version", "版本号应为正整数：" + text);
+  return *n;
 }
 
 // Editing is items.edit (checked by the route); base entries are national and need items.base.edit too.
